@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Set up the course and open it, or test it. Needs only Python 3.11 and the package index.
+
+    python3 course.py lab     set up .venv/ if needed, then open JupyterLab on notebooks/
+    python3 course.py test    set up .venv/ if needed, then run ruff and every test
+
+Set-up creates a virtual environment in ``.venv/`` inside the repository and
+installs ``requirements.txt`` and the ``helpers`` package (editable) into it. It
+is repeated only when ``requirements.txt`` or ``pyproject.toml`` change. Extra
+arguments go to JupyterLab or pytest, e.g. ``python3 course.py test -k effects``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "course-setup.sha256"
+TESTED_PYTHON = (3, 11)
+
+
+def venv_python() -> Path:
+    """The virtual environment's interpreter."""
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _wanted_state() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _run(command: list[str]) -> None:
+    print("+", " ".join(command), flush=True)
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def setup() -> Path:
+    """Create or update ``.venv/``; return its interpreter."""
+    if sys.version_info[:2] != TESTED_PYTHON:
+        print(
+            f"note: the course is tested with Python {'.'.join(map(str, TESTED_PYTHON))}; "
+            f"this is {sys.version.split()[0]}",
+            file=sys.stderr,
+        )
+    if not venv_python().exists():
+        print(f"Creating the virtual environment {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    wanted = _wanted_state()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return venv_python()
+    python = str(venv_python())
+    _run([python, "-m", "pip", "install", "--upgrade", "pip"])
+    _run([python, "-m", "pip", "install", "-r", "requirements.txt", "-e", "."])
+    STAMP.write_text(wanted + "\n")
+    return venv_python()
+
+
+def lab(arguments: list[str]) -> int:
+    """Open JupyterLab on the notebooks folder."""
+    python = str(setup())
+    command = [python, "-m", "jupyter", "lab", f"--notebook-dir={ROOT / 'notebooks'}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return subprocess.call(command + arguments, cwd=ROOT)
+
+
+def test(arguments: list[str]) -> int:
+    """Lint, then run the unit tests and every notebook under nbval."""
+    python = str(setup())
+    lint = subprocess.call([python, "-m", "ruff", "check", "helpers", "tests", "notebooks"], cwd=ROOT)
+    if lint:
+        print("ruff found problems (fix them, or run: .venv/bin/ruff check --fix)", file=sys.stderr)
+        return lint
+    return subprocess.call([python, "-m", "pytest", *arguments], cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    commands = {"lab": lab, "test": test}
+    if not argv or argv[0] not in commands:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        return commands[argv[0]](argv[1:])
+    except subprocess.CalledProcessError as error:
+        print(f"set-up failed: {' '.join(error.cmd)} exited with {error.returncode}", file=sys.stderr)
+        return error.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

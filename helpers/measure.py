@@ -1,0 +1,254 @@
+"""Measurements that back the notebooks' claims: levels, spectra, transfer functions, decay.
+
+Every function takes a torch tensor or numpy array of shape ``(frames,)`` or
+``(channels, frames)`` and returns plain Python floats or numpy arrays, so a
+notebook can print them and ``assert`` on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ._validation import ArrayLike, as_numpy_2d, as_tensor_2d, check_sample_rate
+
+__all__ = [
+    "AudioStats",
+    "audio_stats",
+    "average_spectrum",
+    "dominant_frequency",
+    "energy_decay_curve",
+    "estimate_rt60",
+    "peak_dbfs",
+    "rms_dbfs",
+    "spectrogram_db",
+    "transfer_db",
+]
+
+#: Floor for logarithms, in linear power: -200 dB. Silence reads as -200 dB, not -inf.
+_TINY_POWER = 1e-20
+
+
+def _db_power(power: np.ndarray | float) -> np.ndarray | float:
+    return 10.0 * np.log10(np.maximum(power, _TINY_POWER))
+
+
+def peak_dbfs(waveform: ArrayLike) -> float:
+    """Largest absolute sample in dB relative to full scale (1.0 reads 0 dBFS)."""
+    data = as_numpy_2d(waveform)
+    return float(_db_power(float(np.max(np.abs(data))) ** 2))
+
+
+def rms_dbfs(waveform: ArrayLike) -> float:
+    """Root-mean-square level over all channels, in dBFS (a full-scale square wave reads 0)."""
+    data = as_numpy_2d(waveform)
+    return float(_db_power(float(np.mean(np.square(data, dtype=np.float64)))))
+
+
+@dataclass(frozen=True)
+class AudioStats:
+    """What :func:`audio_stats` measures; ``print`` gives a readable table."""
+
+    shape: tuple[int, ...]
+    dtype: str
+    sample_rate: int
+    duration_s: float
+    peak: tuple[float, ...]
+    peak_dbfs: tuple[float, ...]
+    rms_dbfs: tuple[float, ...]
+    dc_offset: tuple[float, ...]
+
+    def __str__(self) -> str:
+        lines = [
+            f"shape {self.shape}, dtype {self.dtype}, {self.sample_rate} Hz, "
+            f"{self.duration_s:.3f} s",
+            f"{'channel':>8} {'peak':>8} {'peak dBFS':>10} {'RMS dBFS':>9} {'DC offset':>10}",
+        ]
+        for channel, values in enumerate(
+            zip(self.peak, self.peak_dbfs, self.rms_dbfs, self.dc_offset, strict=True)
+        ):
+            peak, peak_db, rms_db, dc = values
+            lines.append(f"{channel:>8} {peak:8.4f} {peak_db:10.1f} {rms_db:9.1f} {dc:+10.5f}")
+        return "\n".join(lines)
+
+
+def audio_stats(waveform: ArrayLike, sample_rate: int) -> AudioStats:
+    """Shape, dtype, duration and per-channel peak, RMS (dBFS) and DC offset."""
+    sample_rate = check_sample_rate(sample_rate)
+    data = as_numpy_2d(waveform).astype(np.float64)
+    peaks = np.max(np.abs(data), axis=1)
+    return AudioStats(
+        shape=tuple(waveform.shape),
+        dtype=str(waveform.dtype).replace("torch.", ""),
+        sample_rate=sample_rate,
+        duration_s=data.shape[1] / sample_rate,
+        peak=tuple(float(p) for p in peaks),
+        peak_dbfs=tuple(float(_db_power(p**2)) for p in peaks),
+        rms_dbfs=tuple(float(_db_power(m)) for m in np.mean(data**2, axis=1)),
+        dc_offset=tuple(float(m) for m in np.mean(data, axis=1)),
+    )
+
+
+def spectrogram_db(
+    waveform: ArrayLike,
+    sample_rate: int,
+    *,
+    n_fft: int = 1024,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: str = "hann",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Short-time spectrum in dBFS, calibrated so that a full-scale sine's peak reads 0 dB.
+
+    Returns
+    -------
+    times : frame centres in seconds, shape ``(frames,)``.
+    freqs : bin frequencies in Hz, shape ``(n_fft // 2 + 1,)``.
+    level_db : shape ``(channels, n_fft // 2 + 1, frames)``.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    signal = as_tensor_2d(waveform).float()
+    win_length = win_length or n_fft
+    hop_length = hop_length or win_length // 4
+    window_tensor = _window(window, win_length, signal.device)
+    spectrum = torch.stft(
+        signal,
+        n_fft=n_fft,
+        hop_length=hop_length,
+        win_length=win_length,
+        window=window_tensor,
+        center=True,
+        return_complex=True,
+    )
+    amplitude = 2.0 * spectrum.abs() / window_tensor.sum()
+    level_db = _db_power(amplitude.cpu().numpy().astype(np.float64) ** 2)
+    times = np.arange(spectrum.shape[-1]) * hop_length / sample_rate
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
+    return times, freqs, level_db
+
+
+def _window(name: str, length: int, device: torch.device) -> torch.Tensor:
+    makers = {
+        "hann": torch.hann_window,
+        "hamming": torch.hamming_window,
+        "blackman": torch.blackman_window,
+        "rectangular": torch.ones,
+    }
+    if name not in makers:
+        raise ValueError(f"window must be one of {sorted(makers)}, got {name!r}")
+    return makers[name](length, device=device)
+
+
+def average_spectrum(
+    waveform: ArrayLike, sample_rate: int, *, n_fft: int = 4096
+) -> tuple[np.ndarray, np.ndarray]:
+    """Long-term average power spectrum (Welch's method, Hann window, 75 % overlap).
+
+    Channels are averaged. Returns ``(freqs in Hz, power in dB)``.
+    """
+    data = as_tensor_2d(waveform).float()
+    if data.shape[-1] < n_fft:
+        raise ValueError(
+            f"the signal has {data.shape[-1]} samples, fewer than n_fft={n_fft}; "
+            "pass a smaller n_fft"
+        )
+    window = torch.hann_window(n_fft, device=data.device)
+    spectrum = torch.stft(
+        data, n_fft, hop_length=n_fft // 4, window=window, center=False, return_complex=True
+    )
+    power = spectrum.abs().square().mean(dim=(0, 2)).cpu().numpy().astype(np.float64)
+    return np.fft.rfftfreq(n_fft, 1.0 / check_sample_rate(sample_rate)), _db_power(power)
+
+
+def transfer_db(
+    before: ArrayLike,
+    after: ArrayLike,
+    sample_rate: int,
+    frequencies_hz: ArrayLike | list[float],
+    *,
+    n_fft: int = 4096,
+) -> np.ndarray:
+    """Gain of a linear effect at given frequencies, read from the two average spectra.
+
+    ``after`` must be the effect applied to ``before`` at the same sample rate.
+    Returns the ratio of their average power spectra in dB at each frequency
+    (linear interpolation between bins).
+    """
+    freqs, before_db = average_spectrum(before, sample_rate, n_fft=n_fft)
+    _, after_db = average_spectrum(after, sample_rate, n_fft=n_fft)
+    wanted = np.asarray(frequencies_hz, dtype=np.float64)
+    if np.any(wanted < 0) or np.any(wanted > sample_rate / 2):
+        raise ValueError(f"frequencies must lie in [0, {sample_rate / 2:g}] Hz, got {wanted}")
+    return np.interp(wanted, freqs, after_db - before_db)
+
+
+def dominant_frequency(
+    waveform: ArrayLike,
+    sample_rate: int,
+    *,
+    fmin: float = 20.0,
+    fmax: float | None = None,
+    n_fft: int = 8192,
+) -> float:
+    """Frequency (Hz) of the strongest peak of the average spectrum between fmin and fmax.
+
+    The peak is refined by fitting a parabola through the three bins around it (in dB),
+    which is accurate to a small fraction of a bin for a steady tone.
+    """
+    freqs, power_db = average_spectrum(waveform, sample_rate, n_fft=n_fft)
+    fmax = sample_rate / 2 if fmax is None else fmax
+    band = np.flatnonzero((freqs >= fmin) & (freqs <= fmax))
+    if band.size < 3:
+        raise ValueError(f"the band {fmin}-{fmax} Hz holds fewer than 3 bins; widen it")
+    peak = int(band[np.argmax(power_db[band])])
+    if 0 < peak < len(freqs) - 1:
+        left, centre, right = power_db[peak - 1 : peak + 2]
+        curvature = left - 2 * centre + right
+        shift = 0.5 * (left - right) / curvature if curvature < 0 else 0.0
+    else:
+        shift = 0.0
+    return float(freqs[peak] + shift * (freqs[1] - freqs[0]))
+
+
+def energy_decay_curve(impulse_response: ArrayLike) -> np.ndarray:
+    """Schroeder backward integration of a (mono) impulse response, in dB re. total energy.
+
+    Entry ``n`` is the energy remaining after sample ``n``; it starts at 0 dB and falls.
+    """
+    data = as_numpy_2d(impulse_response, "impulse_response")
+    if data.shape[0] != 1:
+        raise ValueError(f"impulse_response must be mono, got {data.shape[0]} channels")
+    energy = np.cumsum(np.square(data[0].astype(np.float64))[::-1])[::-1]
+    if energy[0] <= 0:
+        raise ValueError("impulse_response is silent (all zeros): it has no decay to measure")
+    return _db_power(energy / energy[0])
+
+
+def estimate_rt60(
+    impulse_response: ArrayLike, sample_rate: int, *, fit_range_db: tuple[float, float] = (-5, -25)
+) -> float:
+    """Reverberation time (s) from the energy decay curve, extrapolated to 60 dB.
+
+    A straight line is fitted (least squares) to the decay curve between the two
+    levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    upper, lower = fit_range_db
+    if not 0 >= upper > lower:
+        raise ValueError(f"fit_range_db must be (upper, lower) with 0 >= upper > lower, got {fit_range_db}")
+    decay = energy_decay_curve(impulse_response)
+    start = int(np.argmax(decay <= upper))
+    below = np.flatnonzero(decay <= lower)
+    if decay[start] > upper or below.size == 0:
+        raise ValueError(
+            f"the decay curve never falls to {lower} dB; the response is too short or too noisy "
+            "for this fit range"
+        )
+    stop = int(below[0])
+    times = np.arange(start, stop + 1) / sample_rate
+    slope_db_per_s = np.polyfit(times, decay[start : stop + 1], 1)[0]
+    if slope_db_per_s >= 0:
+        raise ValueError("the decay curve does not fall in the fit range; is this an impulse response?")
+    return float(-60.0 / slope_db_per_s)
