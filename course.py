@@ -3,6 +3,9 @@
 
     python3 course.py lab     set up .venv/ if needed, then open JupyterLab on notebooks/
     python3 course.py test    set up .venv/ if needed, then run ruff and every test
+    python3 course.py execute [NOTEBOOK ...]
+                              re-run notebooks top to bottom and save their outputs
+                              (all of notebooks/ by default), as they are committed
 
 Set-up creates a virtual environment in ``.venv/`` inside the repository and
 installs ``requirements.txt`` and the ``helpers`` package (editable) into it. It
@@ -82,8 +85,20 @@ def test(arguments: list[str]) -> int:
     return subprocess.call([python, "-m", "pytest", *arguments], cwd=ROOT)
 
 
+def execute(arguments: list[str]) -> int:
+    """Execute notebooks in place, top to bottom, keeping their outputs for nbval and readers."""
+    python = str(setup())
+    notebooks = arguments or sorted(str(path) for path in (ROOT / "notebooks").glob("*.ipynb"))
+    command = [
+        python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+        "--ExecutePreprocessor.timeout=600",
+        "--ExecutePreprocessor.store_widget_state=False",
+    ]
+    return subprocess.call(command + notebooks, cwd=ROOT)
+
+
 def main(argv: list[str]) -> int:
-    commands = {"lab": lab, "test": test}
+    commands = {"lab": lab, "test": test, "execute": execute}
     if not argv or argv[0] not in commands:
         print(__doc__, file=sys.stderr)
         return 2
