@@ -78,7 +78,8 @@ def lab(arguments: list[str]) -> int:
 def test(arguments: list[str]) -> int:
     """Lint, then run the unit tests and every notebook under nbval."""
     python = str(setup())
-    lint = subprocess.call([python, "-m", "ruff", "check", "helpers", "tests", "notebooks"], cwd=ROOT)
+    lint_command = [python, "-m", "ruff", "check", "course.py", "helpers", "tests", "notebooks"]
+    lint = subprocess.call(lint_command, cwd=ROOT)
     if lint:
         print("ruff found problems (fix them, or run: .venv/bin/ruff check --fix)", file=sys.stderr)
         return lint
@@ -105,7 +106,8 @@ def main(argv: list[str]) -> int:
     try:
         return commands[argv[0]](argv[1:])
     except subprocess.CalledProcessError as error:
-        print(f"set-up failed: {' '.join(error.cmd)} exited with {error.returncode}", file=sys.stderr)
+        failed = " ".join(error.cmd)
+        print(f"set-up failed: {failed} exited with {error.returncode}", file=sys.stderr)
         return error.returncode or 1
 
 

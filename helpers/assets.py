@@ -278,7 +278,9 @@ def _download(asset: Asset, target: Path, where: str, *, timeout: float, progres
         text = str(error)
         if isinstance(error, requests.Timeout) or "timed out" in text.lower():
             problem = f"no answer within the time-out of {timeout:g} s"
-        elif isinstance(error, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text:
+        elif isinstance(error, requests.exceptions.ChunkedEncodingError) or (
+            "IncompleteRead" in text
+        ):
             problem = "the connection closed before the whole file arrived"
         else:
             problem = "could not connect (is the network down?)"
@@ -326,7 +328,9 @@ def load_audio(
     info = soundfile.info(str(path))
     native_rate = int(info.samplerate)
     if offset < 0 or (duration is not None and duration <= 0):
-        raise ValueError(f"offset must be >= 0 and duration > 0 (seconds), got {offset}, {duration}")
+        raise ValueError(
+            f"offset must be >= 0 and duration > 0 (seconds), got {offset}, {duration}"
+        )
     start = round(offset * native_rate)
     if start >= info.frames:
         raise ValueError(
@@ -361,12 +365,15 @@ def _pick_channels(waveform: torch.Tensor, channels: object, filename: str) -> t
     if channels == "mix":
         return waveform.mean(dim=0, keepdim=True)
     if isinstance(channels, str):
-        raise ValueError(f"channels must be None, an int, a list of ints or 'mix', got {channels!r}")
+        raise ValueError(
+            f"channels must be None, an int, a list of ints or 'mix', got {channels!r}"
+        )
     wanted = [channels] if isinstance(channels, int) else list(channels)
     bad = [c for c in wanted if not isinstance(c, int) or not -count <= c < count]
     if bad or not wanted:
         raise ValueError(
-            f"{filename} has {count} channel(s), numbered 0 to {count - 1}; cannot pick {channels!r}"
+            f"{filename} has {count} channel(s), numbered 0 to {count - 1}; "
+            f"cannot pick {channels!r}"
         )
     return waveform[wanted]
 

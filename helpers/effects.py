@@ -78,17 +78,20 @@ def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float
     ``mix`` is 0 for the dry signal alone and 1 for the reverberant signal alone
     (sox ``reverb -w``). The output is longer than the input by the response's
     length minus one sample, so the reverberant tail is kept. A mono response is
-    used for every channel; otherwise the channel counts must match.
+    used for every channel, and a mono input through a multi-channel response
+    gives one output channel per response channel (mono in, stereo out).
     """
     if not 0.0 <= mix <= 1.0:
         raise ValueError(f"mix must be between 0 (dry) and 1 (wet only), got {mix}")
     dry = as_tensor_2d(waveform).float()
     response = as_tensor_2d(impulse_response, "impulse_response").float().to(dry.device)
-    if response.shape[0] not in (1, dry.shape[0]):
+    channels = max(dry.shape[0], response.shape[0])
+    if {dry.shape[0], response.shape[0]} - {1, channels}:
         raise ValueError(
             f"impulse_response has {response.shape[0]} channels for a {dry.shape[0]}-channel "
-            "waveform; use a mono response or one per channel"
+            "waveform; use a mono response, a mono waveform, or equal channel counts"
         )
-    wet = AF.fftconvolve(dry, response.expand(dry.shape[0], -1))
+    dry = dry.expand(channels, -1)
+    wet = AF.fftconvolve(dry, response.expand(channels, -1))
     padded_dry = torch.nn.functional.pad(dry, (0, wet.shape[-1] - dry.shape[-1]))
     return (1.0 - mix) * padded_dry + mix * wet

@@ -1,7 +1,8 @@
 """Exercises the learner can check, one module per notebook.
 
 Each module offers, per exercise, a ``check_<name>(function)`` that tests the
-learner's function and prints a verdict, and a reference ``solution_<name>``.
+learner's function and returns a :class:`Verdict` (shown as a sentence), and a
+reference ``solution_<name>``.
 ``show_solution(solution)`` prints a solution's source when the learner is stuck.
 """
 
@@ -11,11 +12,25 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["run_check", "show_solution"]
+__all__ = ["Verdict", "run_check", "show_solution"]
 
 
-def run_check(title: str, verify: Callable[[Any], None], learner: Any) -> bool:
-    """Run ``verify(learner)`` and print a verdict; return ``True`` when it passes.
+class Verdict:
+    """The outcome of a check: true when it passed; shows its message in a notebook."""
+
+    def __init__(self, passed: bool, message: str) -> None:
+        self.passed = passed
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def run_check(title: str, verify: Callable[[Any], None], learner: Any) -> Verdict:
+    """Run ``verify(learner)`` and return a :class:`Verdict` that reads as a sentence.
 
     ``verify`` raises ``AssertionError`` with a hint when the answer is wrong. A
     learner's function that still raises ``NotImplementedError`` counts as not
@@ -24,16 +39,14 @@ def run_check(title: str, verify: Callable[[Any], None], learner: Any) -> bool:
     try:
         verify(learner)
     except NotImplementedError:
-        print(
+        return Verdict(
+            False,
             f"{title}: not attempted yet. Replace `raise NotImplementedError` with your "
-            "code and run the cell again."
+            "code and run the cell again.",
         )
-        return False
     except AssertionError as error:
-        print(f"{title}: not right yet. {error}")
-        return False
-    print(f"{title}: correct, well done!")
-    return True
+        return Verdict(False, f"{title}: not right yet. {error}")
+    return Verdict(True, f"{title}: correct, well done!")
 
 
 def show_solution(solution: Callable) -> None:
