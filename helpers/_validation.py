@@ -21,7 +21,8 @@ def as_numpy_2d(signal: Any, name: str = "waveform", *, check_layout: bool = Tru
     Accepts a torch tensor or numpy array of shape ``(frames,)`` or
     ``(channels, frames)``. Raises ``ValueError`` naming the problem and the fix
     for 3-D+ input, a (frames, channels) layout (unless ``check_layout`` is false,
-    as for feature matrices), empty input, or NaN/Inf values, and ``TypeError`` for anything that is not an array of real numbers.
+    as for feature matrices), empty input, or NaN/Inf values, and ``TypeError`` for
+    anything that is not an array of real numbers.
     """
     if isinstance(signal, torch.Tensor):
         if signal.is_complex():

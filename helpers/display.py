@@ -103,7 +103,9 @@ def plot_waveform(
     for channel, axis in enumerate(axes):
         limit = max_points or 2 * max(int(axis.get_window_extent().width), 200)
         name = _channel_label(channel, channels)
-        artist_label = " ".join(part for part in (label, name if axes.count(axis) > 1 else "") if part)
+        artist_label = " ".join(
+            part for part in (label, name if axes.count(axis) > 1 else "") if part
+        )
         artist = _draw_trace(axis, data[channel], sample_rate, limit, color, artist_label or None)
         drawn.append(artist)
         axis.set_xlim(0, frames / sample_rate)
@@ -206,7 +208,9 @@ def _draw_matrix(axis, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, cmap
             cmap=cmap, interpolation="nearest",
         )
     times = np.arange(frames) * hop_seconds
-    mesh = axis.pcolormesh(times, y_values, matrix, shading="nearest", vmin=vmin, vmax=vmax, cmap=cmap)
+    mesh = axis.pcolormesh(
+        times, y_values, matrix, shading="nearest", vmin=vmin, vmax=vmax, cmap=cmap
+    )
     if log_y:
         axis.set_yscale("symlog", linthresh=100.0, linscale=0.3)
     return mesh

@@ -109,7 +109,9 @@ class Choice:
 Control = Slider | Choice
 
 
-def new_figure(rows: int = 1, columns: int = 1, *, height: float = 3.0, **kwargs) -> tuple[Figure, Any]:
+def new_figure(
+    rows: int = 1, columns: int = 1, *, height: float = 3.0, **kwargs
+) -> tuple[Figure, Any]:
     """A figure for a render function: not registered with pyplot, so it never shows twice.
 
     Returns ``(figure, axes)`` like ``plt.subplots``, with ``squeeze`` applied.

@@ -237,7 +237,9 @@ def estimate_rt60(
     sample_rate = check_sample_rate(sample_rate)
     upper, lower = fit_range_db
     if not 0 >= upper > lower:
-        raise ValueError(f"fit_range_db must be (upper, lower) with 0 >= upper > lower, got {fit_range_db}")
+        raise ValueError(
+            f"fit_range_db must be (upper, lower) with 0 >= upper > lower, got {fit_range_db}"
+        )
     decay = energy_decay_curve(impulse_response)
     start = int(np.argmax(decay <= upper))
     below = np.flatnonzero(decay <= lower)
@@ -250,5 +252,7 @@ def estimate_rt60(
     times = np.arange(start, stop + 1) / sample_rate
     slope_db_per_s = np.polyfit(times, decay[start : stop + 1], 1)[0]
     if slope_db_per_s >= 0:
-        raise ValueError("the decay curve does not fall in the fit range; is this an impulse response?")
+        raise ValueError(
+            "the decay curve does not fall in the fit range; is this an impulse response?"
+        )
     return float(-60.0 / slope_db_per_s)
