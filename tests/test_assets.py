@@ -137,12 +137,15 @@ def test_load_audio_channels_mix_is_the_mean():
     torch.testing.assert_close(mono, stereo.mean(dim=0, keepdim=True))
 
 
-@pytest.mark.parametrize("channels", [2, -3, [0, 5], [], "left"])
+@pytest.mark.parametrize("channels", [2, -3, [0, 5], []])
 def test_load_audio_bad_channel_names_the_count(channels):
-    with pytest.raises(ValueError, match="2 channel") if channels != "left" else pytest.raises(
-        ValueError, match="'mix'"
-    ):
+    with pytest.raises(ValueError, match="has 2 channel"):
         helpers.load_audio("whistle", channels=channels)
+
+
+def test_load_audio_bad_channel_word():
+    with pytest.raises(ValueError, match="'mix'"):
+        helpers.load_audio("whistle", channels="left")
 
 
 def test_load_audio_offset_and_duration_in_seconds():
@@ -190,7 +193,7 @@ def test_load_audio_bad_resample_rate():
         helpers.load_audio("speech", sample_rate=-8000)
 
 
-def test_load_audio_from_a_path(tmp_path):
+def test_load_audio_from_a_path():
     by_name, rate = helpers.load_audio("speech")
     by_path, path_rate = helpers.load_audio(ASSETS_DIR / helpers.REGISTRY["speech"].filename)
     by_str, _ = helpers.load_audio(str(ASSETS_DIR / helpers.REGISTRY["speech"].filename))
