@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -21,8 +22,8 @@ def as_numpy_2d(signal: Any, name: str = "waveform", *, check_layout: bool = Tru
     Accepts a torch tensor or numpy array of shape ``(frames,)`` or
     ``(channels, frames)``. Raises ``ValueError`` naming the problem and the fix
     for 3-D+ input, a (frames, channels) layout (unless ``check_layout`` is false,
-    as for feature matrices), empty input, or NaN/Inf values, and ``TypeError``
-    for anything that is not an array of real numbers.
+    as for feature matrices), empty input, or NaN/Inf values, and ``TypeError`` for
+    anything that is not an array of real numbers.
     """
     if isinstance(signal, torch.Tensor):
         if signal.is_complex():
@@ -86,7 +87,7 @@ def check_sample_rate(sample_rate: Any, name: str = "sample_rate") -> int:
     """Return ``sample_rate`` as a positive ``int``, or raise ``ValueError``."""
     if isinstance(sample_rate, bool) or not isinstance(sample_rate, int | float | np.integer):
         raise TypeError(f"{name} must be a number of samples per second, got {sample_rate!r}")
-    if sample_rate <= 0 or int(sample_rate) != sample_rate:
+    if not math.isfinite(sample_rate) or sample_rate <= 0 or int(sample_rate) != sample_rate:
         raise ValueError(
             f"{name} must be a positive whole number of Hz (e.g. 16000), got {sample_rate!r}"
         )

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pooch
@@ -177,13 +178,14 @@ def register(
     filename : name in the cache; defaults to the last part of the URL.
     overwrite : replace an existing registration of the same name.
     """
-    if not re.match(r"^https?://", url):
-        raise ValueError(f"url must start with http:// or https://, got {url!r}")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"url must start with http:// or https:// and name a host, got {url!r}")
     if name in REGISTRY and not overwrite:
         raise ValueError(f"{name!r} is already registered; pass overwrite=True to replace it")
     if sha256 is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
         raise ValueError(f"sha256 must be 64 hexadecimal characters, got {sha256!r}")
-    filename = filename or url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+    filename = filename or parts.path.rstrip("/").rsplit("/", 1)[-1]
     if not filename or "/" in filename or filename in {".", ".."}:
         raise ValueError(f"cannot derive a file name from {url!r}; pass filename=")
     asset = Asset(name, filename, sha256 and sha256.lower(), url, description, credit)
@@ -274,12 +276,15 @@ def _download(asset: Asset, target: Path, where: str, *, timeout: float, progres
             f"{failed}: the server answered HTTP {status} {reason}. Check the URL "
             f"(helpers.register(..., overwrite=True) changes it), or {where}."
         ) from error
-    except (requests.Timeout, requests.ConnectionError) as error:
+    except (
+        requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError
+    ) as error:
         text = str(error)
         if isinstance(error, requests.Timeout) or "timed out" in text.lower():
             problem = f"no answer within the time-out of {timeout:g} s"
-        elif isinstance(error, requests.exceptions.ChunkedEncodingError) or (
-            "IncompleteRead" in text
+        elif (
+            isinstance(error, requests.exceptions.ChunkedEncodingError)
+            or "IncompleteRead" in text
         ):
             problem = "the connection closed before the whole file arrived"
         else:
@@ -288,7 +293,7 @@ def _download(asset: Asset, target: Path, where: str, *, timeout: float, progres
     except requests.RequestException as error:
         raise DownloadError(f"{failed}: {error}. Try again later, or {where}.") from error
     except ValueError as error:
-        match = re.search(r"file \(([0-9a-f]+)\) does not match", str(error))
+        match = re.search(r"but got ([0-9a-f]{64})\b", str(error))
         actual = match.group(1) if match else None
         raise ChecksumMismatchError(
             f"{failed}: the downloaded file does not match the registered checksum: "
@@ -340,10 +345,12 @@ def load_audio(
     data, _ = soundfile.read(str(path), start=start, frames=frames, dtype="float32", always_2d=True)
     waveform = torch.from_numpy(np.ascontiguousarray(data.T))
     waveform = _pick_channels(waveform, channels, path.name)
-    if sample_rate is not None and check_sample_rate(sample_rate) != native_rate:
+    if sample_rate is None:
+        return waveform, native_rate
+    sample_rate = check_sample_rate(sample_rate)
+    if sample_rate != native_rate:
         waveform = AF.resample(waveform, native_rate, sample_rate)
-        return waveform, sample_rate
-    return waveform, native_rate
+    return waveform, sample_rate
 
 
 def _resolve(source: str | os.PathLike) -> Path:

@@ -103,8 +103,9 @@ def plot_waveform(
     for channel, axis in enumerate(axes):
         limit = max_points or 2 * max(int(axis.get_window_extent().width), 200)
         name = _channel_label(channel, channels)
-        overlaid = axes.count(axis) > 1
-        artist_label = " ".join(part for part in (label, name if overlaid else "") if part)
+        artist_label = " ".join(
+            part for part in (label, name if axes.count(axis) > 1 else "") if part
+        )
         artist = _draw_trace(axis, data[channel], sample_rate, limit, color, artist_label or None)
         drawn.append(artist)
         axis.set_xlim(0, frames / sample_rate)
@@ -248,8 +249,6 @@ def plot_feature(
         data = 10.0 * np.log10(np.maximum(data, 1e-20))
     vmax = float(data.max())
     vmin = vmax - top_db if to_db and top_db is not None else float(data.min())
-    if ax is None:
-        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.0), layout="constrained")
     if (sample_rate is None) != (hop_length is None):
         raise ValueError("give both sample_rate and hop_length to label time, or neither")
     hop = 1.0 if sample_rate is None else hop_length / check_sample_rate(sample_rate)
@@ -257,6 +256,8 @@ def plot_feature(
         y_coords, "y_coords")[0]
     if rows.shape[0] != data.shape[0]:
         raise ValueError(f"y_coords has {rows.shape[0]} values for {data.shape[0]} rows")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.0), layout="constrained")
     image = _draw_matrix(ax, data, hop, rows, False, vmin=vmin, vmax=vmax, cmap=cmap)
     ax.set_xlabel("Time (s)" if sample_rate is not None else "Frame")
     ax.set_ylabel(y_label)
@@ -284,6 +285,8 @@ def plot_filterbank(
     """
     sample_rate = check_sample_rate(sample_rate)
     weights = as_numpy_2d(filterbank, "filterbank", check_layout=False)
+    if np.ndim(filterbank) == 1:  # the weights of one filter: (n_freqs,)
+        weights = weights.T
     n_freqs, n_filters = weights.shape
     if n_freqs < n_filters:
         raise ValueError(
@@ -374,6 +377,8 @@ def play(
     the caption says by how much.
     """
     sample_rate = check_sample_rate(sample_rate)
+    if on_clip not in {"raise", "scale"}:
+        raise ValueError(f"on_clip must be 'raise' or 'scale', got {on_clip!r}")
     data = as_numpy_2d(waveform).astype(np.float32)
     peak = float(np.max(np.abs(data)))
     note = ""
@@ -383,8 +388,6 @@ def play(
                 f"{label or 'the audio'} peaks at {peak:.3f} ({20 * np.log10(peak):+.1f} dBFS), "
                 "above full scale: it would clip. Lower its gain, or pass on_clip='scale'"
             )
-        if on_clip != "scale":
-            raise ValueError(f"on_clip must be 'raise' or 'scale', got {on_clip!r}")
         factor = 0.99 / peak
         data = data * factor
         note = f"scaled by {20 * np.log10(factor):.1f} dB to avoid clipping"

@@ -249,10 +249,10 @@ class Explorer:
         """The current figure and audio as plain HTML, for readers without a kernel."""
         image = base64.b64encode(self.figure_png).decode("ascii")
         audio = self.audio._repr_html_() if self.audio is not None else ""
+        heading = f"<p><b>{html.escape(self.title)}</b></p>" if self.title else ""
         return (
-            '<div class="course-explorer-static">'
-            f"<p><b>{html.escape(self.title)}</b></p>" * bool(self.title)
-            + f"<p><i>Static view ({html.escape(self.describe())}); run the notebook to "
+            f'<div class="course-explorer-static">{heading}'
+            f"<p><i>Static view ({html.escape(self.describe())}); run the notebook to "
             "move the sliders.</i></p>"
             f'<img alt="{html.escape(self.describe())}" src="data:image/png;base64,{image}"/>'
             f"{audio}</div>"

@@ -249,6 +249,11 @@ def estimate_rt60(
             "for this fit range"
         )
     stop = int(below[0])
+    if stop - start < 2:
+        raise ValueError(
+            f"the decay curve falls from {upper} to {lower} dB within {stop - start + 1} "
+            "sample(s), too few to fit a line: the response is too short for this fit range"
+        )
     times = np.arange(start, stop + 1) / sample_rate
     slope_db_per_s = np.polyfit(times, decay[start : stop + 1], 1)[0]
     if slope_db_per_s >= 0:
