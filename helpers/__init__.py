@@ -69,3 +69,4 @@ __all__ = [
     "spectrogram_db",
     "transfer_db",
 ]
+from . import spectral as spectral

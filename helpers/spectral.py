@@ -1,0 +1,358 @@
+"""Spectral features: phase reconstruction with Griffin-Lim, mel scales, and feature plots.
+
+* :func:`spectral_convergence_db` measures how far a magnitude spectrogram is from a
+  target, the usual score for phase reconstruction;
+* :func:`griffin_lim` runs torchaudio's Griffin-Lim algorithm step by step and records
+  that score after every iteration, with a deterministic start;
+* :func:`hz_to_mel`, :func:`mel_to_hz` and :func:`mel_centres_hz` convert between Hz and
+  the HTK or Slaney mel scale, as ``torchaudio.functional.melscale_fbanks`` does;
+* :func:`plot_mel_spectrogram` draws a mel spectrogram on a mel-spaced axis labelled
+  in Hz, built on :func:`helpers.plot_feature`;
+* :func:`window_resolution` and :func:`max_difference` back the notebooks' claims.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.collections import QuadMesh
+from matplotlib.image import AxesImage
+
+from ._validation import ArrayLike, check_finite, check_sample_rate
+from .display import plot_feature
+from .measure import _window
+
+__all__ = [
+    "Difference",
+    "GriffinLimResult",
+    "griffin_lim",
+    "hz_to_mel",
+    "max_difference",
+    "mel_centres_hz",
+    "mel_to_hz",
+    "plot_mel_spectrogram",
+    "spectral_convergence_db",
+    "window_resolution",
+]
+
+#: Mel scales understood here, as named by torchaudio (``librosa``: ``htk=True``/``False``).
+MEL_SCALES = ("htk", "slaney")
+#: Frequencies (Hz) labelled on a mel-spaced axis, where they fall inside the plotted range.
+_MEL_TICKS_HZ = (0, 250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 22050)
+
+
+def _as_real_array(values: ArrayLike, name: str) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        if values.is_complex():
+            raise TypeError(f"{name} is complex; pass its magnitude, e.g. {name}.abs()")
+        values = values.detach().cpu().double().numpy()
+    elif isinstance(values, np.ndarray):
+        if np.iscomplexobj(values):
+            raise TypeError(f"{name} is complex; pass its magnitude, e.g. np.abs({name})")
+        if not np.issubdtype(values.dtype, np.number) or values.dtype == bool:
+            raise TypeError(f"{name} must hold real numbers, got dtype {values.dtype}")
+        values = values.astype(np.float64)
+    else:
+        raise TypeError(
+            f"{name} must be a torch.Tensor or numpy.ndarray, got {type(values).__name__}"
+        )
+    if values.size == 0:
+        raise ValueError(f"{name} is empty (shape {values.shape}); there is nothing to compare")
+    check_finite(values, name)
+    return values
+
+
+def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
+    """How far a magnitude spectrogram is from the target one, in dB.
+
+    ``20 log10(||target - estimate||_F / ||target||_F)``: 0 dB means an error as large
+    as the target itself, -20 dB an error a tenth of it (in amplitude).
+
+    Parameters
+    ----------
+    target, estimate : magnitude spectrograms (not power, not dB) of the same shape,
+        torch or numpy, e.g. ``stft(x).abs()`` and ``stft(reconstruction).abs()``.
+    """
+    reference = _as_real_array(target, "target")
+    guess = _as_real_array(estimate, "estimate")
+    if reference.shape != guess.shape:
+        raise ValueError(
+            f"target has shape {reference.shape} but estimate has shape {guess.shape}; "
+            "compute both with the same STFT settings and signal length"
+        )
+    if np.any(reference < 0) or np.any(guess < 0):
+        raise ValueError(
+            "magnitudes must be >= 0; pass |STFT| (e.g. spec.abs()), not a dB spectrogram"
+        )
+    norm = float(np.linalg.norm(reference))
+    if norm == 0:
+        raise ValueError("target is all zeros (silence): the relative error is undefined")
+    error = float(np.linalg.norm(reference - guess))
+    return 20.0 * math.log10(max(error / norm, 1e-15))
+
+
+@dataclass
+class GriffinLimResult:
+    """What :func:`griffin_lim` returns.
+
+    Attributes
+    ----------
+    waveform : the reconstruction after all iterations, ``(channels, frames)``.
+    convergence_db : spectral convergence (dB) of the reconstruction after
+        ``0, 1, ..., n_iter`` iterations (entry 0 is the starting phase).
+    snapshots : reconstruction after each iteration count asked for in ``keep``.
+    """
+
+    waveform: torch.Tensor
+    convergence_db: np.ndarray
+    snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
+
+
+def griffin_lim(
+    magnitude: ArrayLike,
+    *,
+    n_fft: int,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: str = "hann",
+    n_iter: int = 32,
+    momentum: float = 0.99,
+    length: int | None = None,
+    init: str = "zeros",
+    seed: int = 0,
+    keep: Iterable[int] = (),
+) -> GriffinLimResult:
+    """Griffin-Lim phase reconstruction that records its error after every iteration.
+
+    The same update as ``torchaudio.functional.griffinlim`` (fast Griffin-Lim with
+    ``momentum``; 0 gives the original algorithm), so with ``init="zeros"`` the final
+    waveform equals torchaudio's with ``rand_init=False``. With ``init="random"`` the
+    starting phases are uniform in [0, 2 pi), drawn from a generator seeded with ``seed``.
+
+    Parameters
+    ----------
+    magnitude : ``|STFT|`` (power 1), shape ``(n_fft // 2 + 1, frames)`` or
+        ``(channels, n_fft // 2 + 1, frames)``, computed with ``center=True``.
+    n_fft, hop_length, win_length, window : the STFT settings of ``magnitude``
+        (defaults as in torchaudio: ``win_length = n_fft``, ``hop_length = win_length // 4``).
+    length : samples of the output (e.g. the original's), to trim the padding.
+    keep : iteration counts (0 to ``n_iter``) at which to store the reconstruction.
+    """
+    spec = torch.as_tensor(_as_real_array(magnitude, "magnitude"))
+    if spec.ndim == 2:
+        spec = spec.unsqueeze(0)
+    if spec.ndim != 3:
+        raise ValueError(
+            f"magnitude must be (freq, frames) or (channels, freq, frames), got shape "
+            f"{tuple(spec.shape)}"
+        )
+    if torch.any(spec < 0):
+        raise ValueError("magnitude must be >= 0: pass |STFT|, not a dB spectrogram")
+    if spec.shape[1] != n_fft // 2 + 1:
+        raise ValueError(
+            f"magnitude has {spec.shape[1]} frequency bins but n_fft={n_fft} gives "
+            f"{n_fft // 2 + 1}; pass the n_fft the spectrogram was computed with"
+        )
+    if isinstance(n_iter, bool) or not isinstance(n_iter, int) or n_iter < 0:
+        raise ValueError(f"n_iter must be a whole number >= 0, got {n_iter!r}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must lie in [0, 1) (0.99 is usual), got {momentum}")
+    if init not in ("zeros", "random"):
+        raise ValueError(f"init must be 'zeros' or 'random', got {init!r}")
+    kept = sorted(set(keep))
+    if any(not 0 <= count <= n_iter for count in kept):
+        raise ValueError(
+            f"keep must hold iteration counts between 0 and n_iter={n_iter}, got {kept}"
+        )
+    spec = spec.float()
+    win_length = win_length or n_fft
+    hop_length = hop_length or win_length // 4
+    stft_kwargs = dict(
+        n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+        window=_window(window, win_length, spec.device),
+    )
+    if init == "zeros":
+        angles = torch.ones_like(spec, dtype=torch.complex64)
+    else:
+        generator = torch.Generator().manual_seed(seed)
+        phase = 2 * math.pi * torch.rand(spec.shape, generator=generator)
+        angles = torch.polar(torch.ones_like(phase), phase)
+    factor = momentum / (1 + momentum)
+    norm = torch.linalg.vector_norm(spec).item()
+    previous = torch.zeros((), dtype=torch.complex64)
+    convergence = np.empty(n_iter + 1)
+    snapshots: dict[int, torch.Tensor] = {}
+    for step in range(n_iter + 1):
+        inverse = torch.istft(spec * angles, length=length, **stft_kwargs)
+        rebuilt = torch.stft(inverse, center=True, pad_mode="reflect", return_complex=True,
+                             **stft_kwargs)
+        if rebuilt.shape[-1] != spec.shape[-1]:
+            raise ValueError(
+                f"magnitude has {spec.shape[-1]} frames but a signal of length={length} gives "
+                f"{rebuilt.shape[-1]}; pass the original signal's length (or None)"
+            )
+        error = torch.linalg.vector_norm(spec - rebuilt.abs()).item()
+        convergence[step] = 20.0 * math.log10(max(error / norm, 1e-15)) if norm else 0.0
+        if step in kept:
+            snapshots[step] = inverse.clone()
+        if step == n_iter:
+            break
+        angles = rebuilt - previous * factor if momentum else rebuilt
+        angles = angles / (angles.abs() + 1e-16)
+        previous = rebuilt
+    return GriffinLimResult(waveform=inverse, convergence_db=convergence, snapshots=snapshots)
+
+
+def _check_scale(mel_scale: str) -> None:
+    if mel_scale not in MEL_SCALES:
+        raise ValueError(f"mel_scale must be 'htk' or 'slaney', got {mel_scale!r}")
+
+
+def hz_to_mel(hz: ArrayLike | float, mel_scale: str = "htk") -> np.ndarray:
+    """Frequency in Hz to mels, on the HTK scale or Slaney's (as torchaudio and librosa).
+
+    HTK: ``2595 log10(1 + f / 700)``. Slaney: linear below 1 kHz (``3 f / 200``, so
+    1 kHz is 15 mels), logarithmic above (``15 + 27 ln(f / 1000) / ln(6.4)``).
+    """
+    _check_scale(mel_scale)
+    freqs = np.asarray(hz, dtype=np.float64)
+    if np.any(freqs < 0) or not np.all(np.isfinite(freqs)):
+        raise ValueError("frequencies must be finite and >= 0 Hz")
+    if mel_scale == "htk":
+        return 2595.0 * np.log10(1.0 + freqs / 700.0)
+    linear = freqs / (200.0 / 3)
+    logstep = math.log(6.4) / 27.0
+    return np.where(
+        freqs >= 1000.0, 15.0 + np.log(np.maximum(freqs, 1e-10) / 1000.0) / logstep, linear
+    )
+
+
+def mel_to_hz(mels: ArrayLike | float, mel_scale: str = "htk") -> np.ndarray:
+    """Inverse of :func:`hz_to_mel`."""
+    _check_scale(mel_scale)
+    values = np.asarray(mels, dtype=np.float64)
+    if np.any(values < 0) or not np.all(np.isfinite(values)):
+        raise ValueError("mel values must be finite and >= 0")
+    if mel_scale == "htk":
+        return 700.0 * (10.0 ** (values / 2595.0) - 1.0)
+    logstep = math.log(6.4) / 27.0
+    return np.where(values >= 15.0, 1000.0 * np.exp(logstep * (values - 15.0)),
+                    values * (200.0 / 3))
+
+
+def mel_centres_hz(
+    n_mels: int, f_min: float, f_max: float, mel_scale: str = "htk"
+) -> np.ndarray:
+    """Centre frequency (Hz) of each of ``n_mels`` triangular mel filters.
+
+    The filters' corners are ``n_mels + 2`` points equally spaced in mels from ``f_min`` to
+    ``f_max``; filter ``m`` peaks at point ``m + 1``.
+    """
+    if isinstance(n_mels, bool) or not isinstance(n_mels, int) or n_mels < 1:
+        raise ValueError(f"n_mels must be a whole number >= 1, got {n_mels!r}")
+    if not 0 <= f_min < f_max:
+        raise ValueError(f"need 0 <= f_min < f_max, got f_min={f_min}, f_max={f_max}")
+    corners = np.linspace(hz_to_mel(f_min, mel_scale), hz_to_mel(f_max, mel_scale), n_mels + 2)
+    return mel_to_hz(corners[1:-1], mel_scale)
+
+
+def plot_mel_spectrogram(
+    mel_db: ArrayLike,
+    sample_rate: int,
+    hop_length: int,
+    *,
+    f_min: float = 0.0,
+    f_max: float | None = None,
+    mel_scale: str = "htk",
+    axis: str = "mel",
+    ax: Axes | None = None,
+    title: str | None = None,
+    colorbar_label: str = "Level (dB)",
+) -> AxesImage | QuadMesh:
+    """Draw a ``(n_mels, frames)`` mel spectrogram (already in dB) against time and frequency.
+
+    With ``axis="mel"`` the bands are equally spaced, as the model sees them, and the
+    ticks name their frequency in Hz; with ``axis="hz"`` each band is drawn at its centre
+    frequency on a linear Hz axis, so the low bands look thin and the high ones wide.
+    ``f_min``, ``f_max`` and ``mel_scale`` must be those the filter bank was built with.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    f_max = sample_rate / 2 if f_max is None else f_max
+    if axis not in ("mel", "hz"):
+        raise ValueError(f"axis must be 'mel' or 'hz', got {axis!r}")
+    if isinstance(mel_db, torch.Tensor | np.ndarray) and mel_db.ndim == 3 and mel_db.shape[0] == 1:
+        mel_db = mel_db[0]
+    n_mels = int(mel_db.shape[0]) if hasattr(mel_db, "shape") and len(mel_db.shape) == 2 else 0
+    if n_mels == 0:
+        raise ValueError(
+            f"mel_db must be (n_mels, frames), got shape {getattr(mel_db, 'shape', None)}"
+        )
+    centres = mel_centres_hz(n_mels, f_min, f_max, mel_scale)
+    rows = hz_to_mel(centres, mel_scale) if axis == "mel" else centres
+    image = plot_feature(
+        mel_db, ax=ax, sample_rate=sample_rate, hop_length=hop_length, y_coords=rows,
+        y_label="Frequency (Hz, mel-spaced)" if axis == "mel" else "Frequency (Hz)",
+        colorbar_label=colorbar_label, title=title,
+    )
+    if axis == "mel":
+        ticks = [hz for hz in _MEL_TICKS_HZ if f_min <= hz <= f_max]
+        image.axes.set_yticks(hz_to_mel(np.array(ticks, dtype=float), mel_scale))
+        image.axes.set_yticklabels([f"{hz:g}" for hz in ticks])
+    return image
+
+
+def window_resolution(
+    win_length: int, sample_rate: int, window: str = "hann"
+) -> tuple[float, float]:
+    """Time and frequency resolution of an STFT window, both measured at -6 dB.
+
+    Returns
+    -------
+    duration_s : how long the window stays above half its peak amplitude.
+    bandwidth_hz : width of its spectrum's main lobe above half the peak amplitude
+        (zero-padded 64 times, so the measurement does not depend on ``n_fft``).
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    if isinstance(win_length, bool) or not isinstance(win_length, int) or win_length < 4:
+        raise ValueError(f"win_length must be a whole number of samples >= 4, got {win_length!r}")
+    taps = _window(window, win_length, torch.device("cpu")).double().numpy()
+    duration_s = float(np.count_nonzero(taps >= 0.5 * taps.max())) / sample_rate
+    oversample = 64
+    spectrum = np.abs(np.fft.rfft(taps, n=oversample * win_length))
+    below = np.flatnonzero(spectrum < 0.5 * spectrum[0])
+    edge = int(below[0])
+    # Interpolate the half-amplitude crossing between the two bins around it.
+    lower, upper = spectrum[edge - 1], spectrum[edge]
+    crossing = edge - 1 + (lower - 0.5 * spectrum[0]) / (lower - upper)
+    bandwidth_hz = 2.0 * crossing * sample_rate / (oversample * win_length)
+    return duration_s, float(bandwidth_hz)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Largest absolute difference, and the same relative to the reference's peak."""
+
+    max_abs: float
+    max_rel: float
+
+    def __str__(self) -> str:
+        return f"max abs diff {self.max_abs:.1e}, max rel diff {self.max_rel:.1e}"
+
+
+def max_difference(ours: ArrayLike, reference: ArrayLike) -> Difference:
+    """Compare two arrays of the same shape: ``max|a - b|`` and ``max|a - b| / max|b|``."""
+    mine = _as_real_array(ours, "ours")
+    theirs = _as_real_array(reference, "reference")
+    if mine.shape != theirs.shape:
+        raise ValueError(
+            f"shapes differ: ours {mine.shape}, reference {theirs.shape}; check frames "
+            "(center, hop_length) and bins (n_fft, n_mels, n_mfcc)"
+        )
+    peak = float(np.max(np.abs(theirs)))
+    max_abs = float(np.max(np.abs(mine - theirs)))
+    return Difference(max_abs=max_abs, max_rel=max_abs / peak if peak else float("inf"))
