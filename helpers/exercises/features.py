@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from ..spectral import spectral_convergence_db
-from . import run_check
+from . import Verdict, run_check
 
 __all__ = [
     "check_frame_count",
@@ -48,7 +48,7 @@ def _verify_frame_count(learner: Callable[[int, int, int, bool], int]) -> None:
         )
 
 
-def check_frame_count(learner: Callable[[int, int, int, bool], int]) -> bool:
+def check_frame_count(learner: Callable[[int, int, int, bool], int]) -> Verdict:
     """Check ``learner(num_samples, n_fft, hop_length, center) -> frames`` against torch.stft."""
     return run_check("Frame count", _verify_frame_count, learner)
 
@@ -73,7 +73,7 @@ def _verify_hz_to_mel(learner: Callable[[np.ndarray], np.ndarray]) -> None:
     )
 
 
-def check_hz_to_mel_htk(learner: Callable[[np.ndarray], np.ndarray]) -> bool:
+def check_hz_to_mel_htk(learner: Callable[[np.ndarray], np.ndarray]) -> Verdict:
     """Check ``learner(hz_array) -> mel_array`` (HTK scale)."""
     return run_check("HTK mel scale", _verify_hz_to_mel, learner)
 
@@ -98,6 +98,8 @@ def _verify_spectral_convergence(learner: Callable[[torch.Tensor, torch.Tensor],
         )
 
 
-def check_spectral_convergence(learner: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
+def check_spectral_convergence(
+    learner: Callable[[torch.Tensor, torch.Tensor], float],
+) -> Verdict:
     """Check ``learner(target, estimate) -> dB`` against the course's implementation."""
     return run_check("Spectral convergence", _verify_spectral_convergence, learner)
