@@ -3,6 +3,8 @@
 Every notebook starts with ``import helpers``; the names below are the public API.
 """
 
+# Topic modules, used as ``helpers.noise.snr_db(...)`` and ``helpers.room.trim_rir(...)``.
+from . import noise, room
 from .assets import (
     REGISTRY,
     Asset,
@@ -26,11 +28,13 @@ from .display import (
 )
 from .explorer import Choice, Explorer, Slider, new_figure
 from .measure import (
+    DecayFit,
     audio_stats,
     average_spectrum,
     dominant_frequency,
     energy_decay_curve,
     estimate_rt60,
+    fit_decay,
     peak_dbfs,
     rms_dbfs,
     spectrogram_db,
@@ -45,6 +49,7 @@ __all__ = [
     "AudioPlayer",
     "ChecksumMismatchError",
     "Choice",
+    "DecayFit",
     "DownloadError",
     "Explorer",
     "Slider",
@@ -54,8 +59,10 @@ __all__ = [
     "dominant_frequency",
     "energy_decay_curve",
     "estimate_rt60",
+    "fit_decay",
     "load_audio",
     "new_figure",
+    "noise",
     "peak_dbfs",
     "play",
     "plot_feature",
@@ -65,6 +72,7 @@ __all__ = [
     "print_stats",
     "register",
     "rms_dbfs",
+    "room",
     "save_audio",
     "spectrogram_db",
     "transfer_db",
