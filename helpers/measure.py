@@ -330,11 +330,5 @@ def estimate_rt60(
     levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
     ``tail_energy`` compensates a truncated response (see :func:`energy_decay_curve`).
     """
-    sample_rate = check_sample_rate(sample_rate)
-    upper, lower = fit_range_db
-    if not 0 >= upper > lower:
-        raise ValueError(
-            f"fit_range_db must be (upper, lower) with 0 >= upper > lower, got {fit_range_db}"
-        )
     decay = energy_decay_curve(impulse_response, tail_energy=tail_energy)
     return fit_decay(decay, sample_rate, fit_range_db=fit_range_db).rt60

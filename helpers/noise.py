@@ -78,6 +78,25 @@ def _check_pair(signal: torch.Tensor, noise: torch.Tensor) -> None:
         raise ValueError(f"signal is on {signal.device} but noise is on {noise.device}")
 
 
+def _clip_pair(signal: ArrayLike, noise: ArrayLike) -> tuple[torch.Tensor, torch.Tensor]:
+    signal_t, noise_t = _as_tensor(signal, "signal"), _as_tensor(noise, "noise")
+    _check_pair(signal_t, noise_t)
+    return signal_t, noise_t
+
+
+def _batch_pair(
+    signals: ArrayLike, noises: ArrayLike, one_clip_function: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    signal_t, noise_t = _as_tensor(signals, "signals"), _as_tensor(noises, "noises")
+    if signal_t.ndim not in (2, 3):
+        raise ValueError(
+            f"signals must be (batch, frames) or (batch, channels, frames), got shape "
+            f"{tuple(signal_t.shape)}; for one clip use helpers.noise.{one_clip_function}"
+        )
+    _check_pair(signal_t, noise_t)
+    return signal_t, noise_t
+
+
 def _check_rates(sample_rate: int | None, noise_sample_rate: int | None) -> None:
     if sample_rate is None and noise_sample_rate is None:
         return
@@ -122,11 +141,8 @@ def snr_db(signal: ArrayLike, noise: ArrayLike) -> float:
     Both must have the same shape. Raises ``ValueError`` when either is silent
     (the SNR is then undefined), when the shapes differ, or on NaN/Inf.
     """
-    signal_t = _as_tensor(signal, "signal")
-    noise_t = _as_tensor(noise, "noise")
-    _check_pair(signal_t, noise_t)
-    dims = tuple(range(signal_t.ndim))
-    signal_power, noise_power = _powers(signal_t, noise_t, dims)
+    signal_t, noise_t = _clip_pair(signal, noise)
+    signal_power, noise_power = _powers(signal_t, noise_t, tuple(range(signal_t.ndim)))
     return float(10.0 * torch.log10(signal_power / noise_power))
 
 
@@ -136,14 +152,7 @@ def snr_db_batch(signals: ArrayLike, noises: ArrayLike) -> torch.Tensor:
     ``signals`` and ``noises`` have shape ``(batch, frames)`` or
     ``(batch, channels, frames)``; each clip's SNR uses all of its channels.
     """
-    signal_t = _as_tensor(signals, "signals")
-    noise_t = _as_tensor(noises, "noises")
-    if signal_t.ndim not in (2, 3):
-        raise ValueError(
-            f"signals must be (batch, frames) or (batch, channels, frames), got shape "
-            f"{tuple(signal_t.shape)}; for one clip use helpers.noise.snr_db"
-        )
-    _check_pair(signal_t, noise_t)
+    signal_t, noise_t = _batch_pair(signals, noises, "snr_db")
     dims = tuple(range(1, signal_t.ndim))
     signal_power, noise_power = _powers(signal_t, noise_t, dims)
     return 10.0 * torch.log10(signal_power / noise_power)
@@ -155,12 +164,12 @@ def noise_gain(signal: ArrayLike, noise: ArrayLike, target_snr_db: float) -> flo
     ``a = sqrt(P_signal / P_noise) * 10 ** (-target_snr_db / 20)``: the dB value is
     divided by 20, not 10, because ``a`` scales amplitude and power goes with ``a**2``.
     """
-    signal_t = _as_tensor(signal, "signal")
-    noise_t = _as_tensor(noise, "noise")
-    _check_pair(signal_t, noise_t)
+    return _gain(*_clip_pair(signal, noise), target_snr_db)
+
+
+def _gain(signal: torch.Tensor, noise: torch.Tensor, target_snr_db: float) -> float:
     _check_snr_values(torch.as_tensor(float(target_snr_db)))
-    dims = tuple(range(signal_t.ndim))
-    signal_power, noise_power = _powers(signal_t, noise_t, dims)
+    signal_power, noise_power = _powers(signal, noise, tuple(range(signal.ndim)))
     return float(torch.sqrt(signal_power / noise_power) * 10.0 ** (-float(target_snr_db) / 20.0))
 
 
@@ -187,9 +196,8 @@ def add_noise_at_snr(
     scaled_noise : the noise as it is in the mixture, to measure the SNR from.
     """
     _check_rates(sample_rate, noise_sample_rate)
-    signal_t = _as_tensor(signal, "signal")
-    noise_t = _as_tensor(noise, "noise")
-    scaled_noise = noise_gain(signal_t, noise_t, target_snr_db) * noise_t
+    signal_t, noise_t = _clip_pair(signal, noise)
+    scaled_noise = _gain(signal_t, noise_t, target_snr_db) * noise_t
     return signal_t + scaled_noise, scaled_noise
 
 
@@ -207,14 +215,7 @@ def mix_batch_at_snr(
     -------
     mixtures, scaled_noises : both shaped like ``signals``.
     """
-    signal_t = _as_tensor(signals, "signals")
-    noise_t = _as_tensor(noises, "noises")
-    if signal_t.ndim not in (2, 3):
-        raise ValueError(
-            f"signals must be (batch, frames) or (batch, channels, frames), got shape "
-            f"{tuple(signal_t.shape)}; for one clip use helpers.noise.add_noise_at_snr"
-        )
-    _check_pair(signal_t, noise_t)
+    signal_t, noise_t = _batch_pair(signals, noises, "add_noise_at_snr")
     batch = signal_t.shape[0]
     snr = torch.as_tensor(target_snr_db, dtype=torch.float64, device=signal_t.device)
     if snr.ndim == 0:
