@@ -3,8 +3,6 @@
 Every notebook starts with ``import helpers``; the names below are the public API.
 """
 
-# Topic modules, used as ``helpers.noise.snr_db(...)`` and ``helpers.room.trim_rir(...)``.
-from . import noise, room
 from .assets import (
     REGISTRY,
     Asset,
@@ -62,7 +60,6 @@ __all__ = [
     "fit_decay",
     "load_audio",
     "new_figure",
-    "noise",
     "peak_dbfs",
     "play",
     "plot_feature",
@@ -72,9 +69,11 @@ __all__ = [
     "print_stats",
     "register",
     "rms_dbfs",
-    "room",
     "save_audio",
     "spectrogram_db",
     "transfer_db",
 ]
+# Topic modules, used as ``helpers.noise.snr_db(...)``, ``helpers.room.trim_rir(...)``.
+from . import noise as noise
+from . import room as room
 from . import spectral as spectral
