@@ -18,10 +18,11 @@ import base64
 import html
 import io
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -142,6 +143,9 @@ class Explorer:
     and check :attr:`values`, :attr:`audio` and :attr:`updates`.
     """
 
+    #: Every live explorer, so a benchmark can find and time them all.
+    instances: ClassVar[weakref.WeakSet[Explorer]] = weakref.WeakSet()
+
     def __init__(
         self,
         render: Callable[..., tuple[Figure, AudioPlayer | None]],
@@ -167,6 +171,7 @@ class Explorer:
         for control in self.widgets.values():
             control.observe(self._on_change, names="value")
         self.update()
+        Explorer.instances.add(self)
 
     @property
     def values(self) -> dict[str, Any]:
