@@ -78,7 +78,8 @@ def run_notebook(
         client.reset_execution_trackers()
         result = NotebookResult(path.name, float("nan"), float("nan"), cells)
         start = time.perf_counter()
-        with client.setup_kernel():
+        # The kernel's own log lines (e.g. about its transport) would interleave with the table.
+        with client.setup_kernel(stderr=subprocess.DEVNULL):
             ready = time.perf_counter()
             result.kernel_start_s = ready - start
             try:

@@ -124,7 +124,9 @@ def new_figure(
 
 def _figure_png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=EXPLORER_DPI)
+    # The same pixels as the default compression (level 6), encoded in about half the
+    # time for a file about 10 % larger: a slider update waits for this.
+    figure.savefig(buffer, format="png", dpi=EXPLORER_DPI, pil_kwargs={"compress_level": 1})
     plt.close(figure)
     return buffer.getvalue()
 
