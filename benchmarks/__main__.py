@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 
@@ -32,6 +33,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--updates", type=int, default=30,
                         help="explorer updates timed per explorer (at least 30; default 30)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the explorer settings")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="limit torch and BLAS to N threads everywhere (kernels and "
+                        "subprocesses too, through OMP_NUM_THREADS); default: their own choice")
     arguments = parser.parse_args(argv)
     if arguments.updates < 30:
         parser.error("--updates must be at least 30, so that p95 means something")
@@ -155,13 +159,28 @@ def main(argv: list[str]) -> int:
     wanted = set(arguments.only or SECTIONS)
     if arguments.quick and not arguments.only:
         wanted.discard("tests")
+    if arguments.threads is not None:
+        if arguments.threads < 1:
+            print("--threads must be at least 1", file=sys.stderr)
+            return 2
+        for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ[variable] = str(arguments.threads)
     import matplotlib
 
     matplotlib.use("Agg")
+    import torch
+
     from .environment import header_lines
 
+    if arguments.threads is not None:
+        torch.set_num_threads(arguments.threads)
     start = time.perf_counter()
     table = Table(header=header_lines())
+    table.header.append(
+        f"threads: torch uses {torch.get_num_threads()} intra-op threads"
+        + (" (--threads)" if arguments.threads else " (its default)")
+        + "; resamplers and Griffin-Lim run on one"
+    )
     if wanted & {"notebooks", "explorers"}:
         notebook_section(table, arguments, wanted)
     if "tests" in wanted:
