@@ -26,11 +26,13 @@ from .display import (
 )
 from .explorer import Choice, Explorer, Slider, new_figure
 from .measure import (
+    DecayFit,
     audio_stats,
     average_spectrum,
     dominant_frequency,
     energy_decay_curve,
     estimate_rt60,
+    fit_decay,
     peak_dbfs,
     rms_dbfs,
     spectrogram_db,
@@ -45,6 +47,7 @@ __all__ = [
     "AudioPlayer",
     "ChecksumMismatchError",
     "Choice",
+    "DecayFit",
     "DownloadError",
     "Explorer",
     "Slider",
@@ -54,6 +57,7 @@ __all__ = [
     "dominant_frequency",
     "energy_decay_curve",
     "estimate_rt60",
+    "fit_decay",
     "load_audio",
     "new_figure",
     "peak_dbfs",
@@ -69,4 +73,7 @@ __all__ = [
     "spectrogram_db",
     "transfer_db",
 ]
+# Topic modules, used as ``helpers.noise.snr_db(...)``, ``helpers.room.trim_rir(...)``.
+from . import noise as noise
+from . import room as room
 from . import spectral as spectral

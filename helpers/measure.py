@@ -17,11 +17,13 @@ from ._validation import ArrayLike, as_numpy_2d, as_tensor_2d, check_sample_rate
 
 __all__ = [
     "AudioStats",
+    "DecayFit",
     "audio_stats",
     "average_spectrum",
     "dominant_frequency",
     "energy_decay_curve",
     "estimate_rt60",
+    "fit_decay",
     "peak_dbfs",
     "rms_dbfs",
     "spectrogram_db",
@@ -274,27 +276,69 @@ def dominant_frequency(
     return float(freqs[peak] + shift * (freqs[1] - freqs[0]))
 
 
-def energy_decay_curve(impulse_response: ArrayLike) -> np.ndarray:
+def energy_decay_curve(impulse_response: ArrayLike, *, tail_energy: float = 0.0) -> np.ndarray:
     """Schroeder backward integration of a (mono) impulse response, in dB re. total energy.
 
     Entry ``n`` is the energy remaining after sample ``n``; it starts at 0 dB and falls.
+
+    ``tail_energy`` (default 0) is energy, in the units of the summed squared samples,
+    that belongs after the last sample: the compensation of a response that was
+    truncated where its decay met the noise floor (Lundeby et al., 1995; see
+    :func:`helpers.room.find_noise_floor`). Without it, the curve of a truncated
+    response plunges towards -inf dB at its end, which shortens a fitted RT60.
     """
     data = as_numpy_2d(impulse_response, "impulse_response")
     if data.shape[0] != 1:
         raise ValueError(f"impulse_response must be mono, got {data.shape[0]} channels")
-    energy = np.cumsum(np.square(data[0].astype(np.float64))[::-1])[::-1]
+    if not np.isfinite(tail_energy) or tail_energy < 0:
+        raise ValueError(f"tail_energy must be a finite energy >= 0, got {tail_energy}")
+    energy = np.cumsum(np.square(data[0].astype(np.float64))[::-1])[::-1] + tail_energy
     if energy[0] <= 0:
         raise ValueError("impulse_response is silent (all zeros): it has no decay to measure")
     return _db_power(energy / energy[0])
 
 
-def estimate_rt60(
-    impulse_response: ArrayLike, sample_rate: int, *, fit_range_db: tuple[float, float] = (-5, -25)
-) -> float:
-    """Reverberation time (s) from the energy decay curve, extrapolated to 60 dB.
+@dataclass(frozen=True)
+class DecayFit:
+    """A straight line fitted to an energy decay curve; what :func:`fit_decay` returns.
 
-    A straight line is fitted (least squares) to the decay curve between the two
-    levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
+    Attributes
+    ----------
+    rt60 : the reverberation time in seconds: the time the line takes to fall 60 dB.
+    slope_db_per_s : the line's slope (negative).
+    intercept_db : the line's level at time 0 (the curve's first sample).
+    start_s, stop_s : the times where the curve crosses the fit range's two levels.
+    fit_range_db : the two levels, e.g. ``(-5, -25)`` for T20.
+    """
+
+    rt60: float
+    slope_db_per_s: float
+    intercept_db: float
+    start_s: float
+    stop_s: float
+    fit_range_db: tuple[float, float]
+
+    @property
+    def name(self) -> str:
+        """The conventional name: T20 for a 20 dB range, T30 for 30 dB, EDT for (0, -10)."""
+        upper, lower = self.fit_range_db
+        if upper == 0 and lower == -10:
+            return "EDT"
+        return f"T{round(upper - lower):d}"
+
+    def line_db(self, times_s: ArrayLike | float) -> np.ndarray:
+        """The fitted line's level (dB) at the given times (s)."""
+        return self.intercept_db + self.slope_db_per_s * np.asarray(times_s, dtype=np.float64)
+
+
+def fit_decay(
+    decay_db: ArrayLike, sample_rate: int, *, fit_range_db: tuple[float, float] = (-5, -25)
+) -> DecayFit:
+    """Least-squares line through an energy decay curve between two levels.
+
+    ``decay_db`` is a curve from :func:`energy_decay_curve` (0 dB at sample 0).
+    The fit uses every sample from where the curve first falls to the upper level
+    to where it first falls to the lower one.
     """
     sample_rate = check_sample_rate(sample_rate)
     upper, lower = fit_range_db
@@ -302,13 +346,16 @@ def estimate_rt60(
         raise ValueError(
             f"fit_range_db must be (upper, lower) with 0 >= upper > lower, got {fit_range_db}"
         )
-    decay = energy_decay_curve(impulse_response)
+    decay = as_numpy_2d(decay_db, "decay_db")
+    if decay.shape[0] != 1:
+        raise ValueError(f"decay_db must be one curve, got {decay.shape[0]}")
+    decay = decay[0].astype(np.float64)
     start = int(np.argmax(decay <= upper))
     below = np.flatnonzero(decay <= lower)
     if decay[start] > upper or below.size == 0:
         raise ValueError(
-            f"the decay curve never falls to {lower} dB; the response is too short or too noisy "
-            "for this fit range"
+            f"the decay curve never falls to {lower} dB (it ends at {decay[-1]:.1f} dB); the "
+            "response is too short or too noisy for this fit range"
         )
     stop = int(below[0])
     if stop - start < 2:
@@ -317,9 +364,33 @@ def estimate_rt60(
             "sample(s), too few to fit a line: the response is too short for this fit range"
         )
     times = np.arange(start, stop + 1) / sample_rate
-    slope_db_per_s = np.polyfit(times, decay[start : stop + 1], 1)[0]
+    slope_db_per_s, intercept_db = np.polyfit(times, decay[start : stop + 1], 1)
     if slope_db_per_s >= 0:
         raise ValueError(
             "the decay curve does not fall in the fit range; is this an impulse response?"
         )
-    return float(-60.0 / slope_db_per_s)
+    return DecayFit(
+        rt60=float(-60.0 / slope_db_per_s),
+        slope_db_per_s=float(slope_db_per_s),
+        intercept_db=float(intercept_db),
+        start_s=start / sample_rate,
+        stop_s=stop / sample_rate,
+        fit_range_db=(float(upper), float(lower)),
+    )
+
+
+def estimate_rt60(
+    impulse_response: ArrayLike,
+    sample_rate: int,
+    *,
+    fit_range_db: tuple[float, float] = (-5, -25),
+    tail_energy: float = 0.0,
+) -> float:
+    """Reverberation time (s) from the energy decay curve, extrapolated to 60 dB.
+
+    A straight line is fitted (least squares) to the decay curve between the two
+    levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
+    ``tail_energy`` compensates a truncated response (see :func:`energy_decay_curve`).
+    """
+    decay = energy_decay_curve(impulse_response, tail_energy=tail_energy)
+    return fit_decay(decay, sample_rate, fit_range_db=fit_range_db).rt60
