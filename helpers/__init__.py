@@ -77,3 +77,4 @@ __all__ = [
 from . import noise as noise
 from . import room as room
 from . import spectral as spectral
+from . import sweeps as sweeps

@@ -9,12 +9,14 @@ resampler's magnitude response, aliasing included.
 * :func:`log_sweep` makes the sweep (a :class:`Sweep`, which knows its
   instantaneous frequency at every time and the time of every frequency);
 * :func:`alias_frequency` predicts where a frequency lands after sampling;
+* :func:`zero_crossing_frequency` checks a tone's frequency from its samples;
 * :func:`plot_sweep` draws a spectrogram whose time axis is labelled with the
   *original* frequency (log-spaced ticks from :func:`frequency_ticks`);
-* :func:`sweep_gain_db` and :func:`measure_resampling` measure the gain at each
-  frequency, the aliasing, the pass-band loss and the transition width;
-* :func:`resampler_kernel` and :func:`plot_kernel` show a resampler's
-  interpolation kernel and its frequency response.
+* :func:`sweep_gain_db`, :func:`plot_gain` and :func:`measure_resampling` measure the
+  gain at each frequency, the aliasing, the pass-band loss and the transition width,
+  and :func:`quality_table` lists them;
+* :func:`resampler_kernel`, :func:`kernel_response_db` and :func:`plot_kernel` show a
+  resampler's interpolation kernel and its frequency response.
 """
 
 from __future__ import annotations
@@ -342,7 +344,7 @@ class ResamplingQuality:
     ----------
     aliasing_db : mean power of what is left while the input is above the new
         Nyquist frequency (all of it folds back into the new band), relative to the
-        sweep's power. -20 dB is plainly audible; below -96 dB is beyond 16-bit audio.
+        sweep's power (below -96 dB it is under the rounding noise of 16-bit audio).
     passband_loss_db : attenuation at ``passband_hz`` (positive = quieter).
     passband_hz : where the pass-band loss is read (a fraction of the new Nyquist).
     edge_hz : last frequency that passes within 1 dB (the pass-band edge).
