@@ -175,7 +175,7 @@ def spectrogram_db_pooled(
     window_tensor = _window(window, win_length, signal.device)
     # The padding torch.stft(center=True) applies, once, so blocks can use center=False.
     padded = torch.nn.functional.pad(signal.unsqueeze(0), (pad, pad), mode="reflect")[0]
-    block = factor * max(1, 8192 // factor)
+    block = factor * max(1, 2048 // factor)
     pooled = []
     for first in range(0, (frames // factor) * factor, block):
         count = min(block, (frames // factor) * factor - first)
