@@ -55,6 +55,22 @@ def _probe_source(updates: int, seed: int) -> str:
     )
 
 
+def _current_environment_kernel_specs():
+    """Kernel specs that always start this interpreter's ipykernel, as nbval's
+    ``--nbval-current-env`` does (a user-wide "python3" kernel could be another Python)."""
+    import ipykernel.kernelspec
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class CurrentEnvironment(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return self.kernel_spec_class(
+                resource_dir=ipykernel.kernelspec.RESOURCES,
+                **ipykernel.kernelspec.get_kernel_dict(),
+            )
+
+    return CurrentEnvironment()
+
+
 def run_notebook(
     path: Path, *, explorer_updates: int = 30, seed: int = 0, timeout: int = 600
 ) -> NotebookResult:
@@ -74,6 +90,9 @@ def run_notebook(
             timeout=timeout,
             kernel_name="python3",
             resources={"metadata": {"path": folder}},
+        )
+        client.km = client.kernel_manager_class(
+            kernel_name="python3", kernel_spec_manager=_current_environment_kernel_specs()
         )
         client.reset_execution_trackers()
         result = NotebookResult(path.name, float("nan"), float("nan"), cells)
