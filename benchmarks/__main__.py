@@ -196,8 +196,11 @@ def main(argv: list[str]) -> int:
     table.header.append(f"benchmark took {format_seconds(time.perf_counter() - start)}")
     print(table.render())
     met = len(verdicts) - len(missed)
-    print(f"targets: {met} of {len(verdicts)} rows met" +
-          (f"; missed: {'; '.join(missed)}" if missed else ""))
+    if not verdicts:
+        print("targets: none among the sections run")
+    else:
+        print(f"targets: {met} of {len(verdicts)} rows met" +
+              (f"; missed: {'; '.join(missed)}" if missed else ""))
     return 0
 
 
