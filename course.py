@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import venv
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -75,15 +76,21 @@ def lab(arguments: list[str]) -> int:
     return subprocess.call(command + arguments, cwd=ROOT)
 
 
+def test_commands(python: str, arguments: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """The lint command and the pytest command that ``test`` runs (``benchmarks`` times them)."""
+    checked = ["course.py", "helpers", "tests", "notebooks", "benchmarks"]
+    lint = [python, "-m", "ruff", "check", *checked]
+    return lint, [python, "-m", "pytest", *arguments]
+
+
 def test(arguments: list[str]) -> int:
     """Lint, then run the unit tests and every notebook under nbval."""
-    python = str(setup())
-    lint_command = [python, "-m", "ruff", "check", "course.py", "helpers", "tests", "notebooks"]
+    lint_command, test_command = test_commands(str(setup()), arguments)
     lint = subprocess.call(lint_command, cwd=ROOT)
     if lint:
         print("ruff found problems (fix them, or run: .venv/bin/ruff check --fix)", file=sys.stderr)
         return lint
-    return subprocess.call([python, "-m", "pytest", *arguments], cwd=ROOT)
+    return subprocess.call(test_command, cwd=ROOT)
 
 
 def execute(arguments: list[str]) -> int:

@@ -21,7 +21,7 @@ from matplotlib.collections import QuadMesh
 from matplotlib.image import AxesImage
 
 from ._validation import ArrayLike, as_numpy_2d, check_sample_rate
-from .measure import audio_stats, spectrogram_db
+from .measure import audio_stats, spectrogram_db_pooled
 
 __all__ = [
     "AudioPlayer",
@@ -35,7 +35,8 @@ __all__ = [
 
 #: Width of a new figure, in inches.
 FIGURE_WIDTH = 9.0
-#: Above this many frames, the spectrogram's frames are max-pooled before drawing.
+#: Above this many frames, the spectrogram's frames are max-pooled before drawing
+#: (computed a block at a time, so an hour of audio fits in memory).
 _MAX_DRAWN_FRAMES = 2000
 
 
@@ -161,14 +162,11 @@ def plot_spectrogram(
     list of the images drawn, one per channel.
     """
     sample_rate = check_sample_rate(sample_rate)
-    times, freqs, level = spectrogram_db(
-        waveform, sample_rate, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=window,
+    hop, freqs, level = spectrogram_db_pooled(
+        waveform, sample_rate, max_frames=_MAX_DRAWN_FRAMES, n_fft=n_fft,
+        hop_length=hop_length, win_length=win_length, window=window,
     )
     channels = level.shape[0]
-    hop = times[1] - times[0] if len(times) > 1 else n_fft / sample_rate / 4
-    if level.shape[-1] > _MAX_DRAWN_FRAMES:
-        level, hop = _pool_frames(level, hop)
     vmax = float(np.ceil(level.max())) if vmax is None else vmax
     axes = _axes_for_channels(ax, channels, row_height=2.4)
     drawn = []
@@ -186,13 +184,6 @@ def plot_spectrogram(
     if title:
         axes[0].set_title(title)
     return drawn
-
-
-def _pool_frames(level: np.ndarray, hop: float) -> tuple[np.ndarray, float]:
-    factor = int(np.ceil(level.shape[-1] / _MAX_DRAWN_FRAMES))
-    usable = (level.shape[-1] // factor) * factor
-    pooled = level[..., :usable].reshape(*level.shape[:-1], -1, factor).max(axis=-1)
-    return pooled, hop * factor
 
 
 def _draw_matrix(axis, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, cmap="magma"):

@@ -7,6 +7,7 @@ notebook can print them and ``assert`` on them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,6 +130,67 @@ def spectrogram_db(
     times = np.arange(spectrum.shape[-1]) * hop_length / sample_rate
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
     return times, freqs, level_db
+
+
+def spectrogram_db_pooled(
+    waveform: ArrayLike,
+    sample_rate: int,
+    *,
+    max_frames: int,
+    n_fft: int = 1024,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: str = "hann",
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """:func:`spectrogram_db` with at most ``max_frames`` frames, for drawing long signals.
+
+    Above ``max_frames`` frames, each group of ``factor`` consecutive frames is
+    replaced by its loudest value in every bin (trailing frames that do not fill a
+    group are dropped). The STFT is computed a block of frames at a time and pooled
+    before the conversion to dB, so an hour of audio needs memory for a block, not
+    for the whole spectrogram; the levels are the same as pooling ``spectrogram_db``.
+
+    Returns
+    -------
+    hop_s : seconds between the drawn frames.
+    freqs : bin frequencies in Hz, shape ``(n_fft // 2 + 1,)``.
+    level_db : shape ``(channels, n_fft // 2 + 1, drawn frames)``.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    if max_frames < 1:
+        raise ValueError(f"max_frames must be at least 1, got {max_frames}")
+    signal = as_tensor_2d(waveform).float()
+    win_length = win_length or n_fft
+    hop_length = hop_length or win_length // 4
+    pad = n_fft // 2
+    frames = 1 + (signal.shape[-1] + 2 * pad - n_fft) // hop_length
+    if frames <= max_frames:
+        times, freqs, level_db = spectrogram_db(
+            signal, sample_rate, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+            window=window,
+        )
+        hop_s = times[1] - times[0] if len(times) > 1 else n_fft / sample_rate / 4
+        return hop_s, freqs, level_db
+    factor = math.ceil(frames / max_frames)
+    window_tensor = _window(window, win_length, signal.device)
+    # The padding torch.stft(center=True) applies, once, so blocks can use center=False.
+    padded = torch.nn.functional.pad(signal.unsqueeze(0), (pad, pad), mode="reflect")[0]
+    block = factor * max(1, 2048 // factor)
+    pooled = []
+    for first in range(0, (frames // factor) * factor, block):
+        count = min(block, (frames // factor) * factor - first)
+        start = first * hop_length
+        segment = padded[:, start : start + (count - 1) * hop_length + n_fft]
+        spectrum = torch.stft(
+            segment, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+            window=window_tensor, center=False, return_complex=True,
+        )
+        amplitude = 2.0 * spectrum.abs() / window_tensor.sum()
+        pooled.append(amplitude.reshape(*amplitude.shape[:-1], -1, factor).amax(dim=-1))
+    amplitude = torch.cat(pooled, dim=-1)
+    level_db = _db_power(amplitude.cpu().numpy().astype(np.float64) ** 2)
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
+    return (hop_length / sample_rate) * factor, freqs, level_db
 
 
 def _window(name: str, length: int, device: torch.device) -> torch.Tensor:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
 import torchaudio.functional as AF
 
 import helpers
+from helpers import measure
 from helpers.effects import synthetic_rir
 
 RATE = 16000
@@ -225,3 +228,30 @@ def test_estimate_rt60_response_too_short_to_fit(response):
     # the decay falls through the whole fit range within a sample or two: no line to fit
     with pytest.raises(ValueError, match="too short"):
         helpers.estimate_rt60(np.array(response), RATE)
+
+
+@pytest.mark.parametrize(
+    ("channels", "frames", "settings"),
+    [(1, 16000 * 20, {}), (2, 50_000, dict(n_fft=511, win_length=400, hop_length=100))],
+)
+def test_spectrogram_db_pooled_equals_pooling_the_full_spectrogram(channels, frames, settings):
+    signal = 0.1 * torch.randn(channels, frames, generator=torch.Generator().manual_seed(3))
+    times, freqs, level = helpers.spectrogram_db(signal, RATE, **settings)
+    factor = math.ceil(level.shape[-1] / 300)
+    usable = (level.shape[-1] // factor) * factor
+    expected = level[..., :usable].reshape(*level.shape[:-1], -1, factor).max(axis=-1)
+    hop_s, pooled_freqs, pooled = measure.spectrogram_db_pooled(
+        signal, RATE, max_frames=300, **settings
+    )
+    assert factor > 1 and pooled.shape == expected.shape
+    np.testing.assert_array_equal(pooled, expected)
+    np.testing.assert_array_equal(pooled_freqs, freqs)
+    assert hop_s == pytest.approx((times[1] - times[0]) * factor)
+
+
+def test_spectrogram_db_pooled_leaves_short_signals_alone():
+    signal = tone(seconds=0.5)
+    _, _, level = helpers.spectrogram_db(signal, RATE, n_fft=512)
+    hop_s, _, pooled = measure.spectrogram_db_pooled(signal, RATE, max_frames=2000, n_fft=512)
+    np.testing.assert_array_equal(pooled, level)
+    assert hop_s == pytest.approx(128 / RATE)

@@ -1,0 +1,119 @@
+"""Resamplers side by side: speed (ms per second of audio) and aliasing.
+
+Speed: 10 s of float32 noise, one thread, the median of several repeats after a
+warm-up call. Aliasing: :func:`helpers.sweeps.measure_resampling` on the 1.5 s
+float64 sine sweep of notebook 03, exactly as the notebook measures it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+CONVERSIONS = ((48_000, 32_000), (44_100, 16_000))
+SPEED_SECONDS = 10.0
+
+
+@dataclass
+class ResamplerResult:
+    name: str
+    source_rate: int
+    target_rate: int
+    ms_per_second: float
+    aliasing_db: float
+    error: str = ""
+
+
+def resamplers(source: int, target: int) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    """Each resampler as ``numpy in -> numpy out``, from ``source`` to ``target`` Hz."""
+    import librosa
+    import scipy.signal
+    import soxr
+    import torch
+    import torchaudio.functional as F
+    import torchaudio.transforms as T
+
+    kaiser = dict(lowpass_filter_width=64, rolloff=0.95, resampling_method="sinc_interp_kaiser",
+                  beta=8.6)
+    hann = dict(lowpass_filter_width=6, resampling_method="sinc_interp_hann")
+    cached = {}
+
+    def transform(name, kwargs):
+        def run(y: np.ndarray) -> np.ndarray:
+            key = (name, y.dtype.str)
+            if key not in cached:  # the kernel is made once, as a Resample module keeps it
+                dtype = torch.float64 if y.dtype == np.float64 else torch.float32
+                cached[key] = T.Resample(source, target, dtype=dtype, **kwargs)
+            return cached[key](torch.from_numpy(y)).numpy()
+        return run
+
+    divisor = math.gcd(source, target)
+    found = {
+        "torchaudio sinc_interp_hann w6": lambda y: F.resample(
+            torch.from_numpy(y), source, target, **hann).numpy(),
+        "torchaudio sinc_interp_hann w6, Resample (kernel cached)": transform("hann", hann),
+        "torchaudio sinc_interp_kaiser w64 (rolloff 0.95, beta 8.6)": lambda y: F.resample(
+            torch.from_numpy(y), source, target, **kaiser).numpy(),
+        "torchaudio sinc_interp_kaiser w64, Resample (kernel cached)": transform("kaiser", kaiser),
+        "soxr HQ": lambda y: soxr.resample(y, source, target, quality="HQ"),
+        "soxr VHQ": lambda y: soxr.resample(y, source, target, quality="VHQ"),
+        "scipy.signal.resample_poly": lambda y: scipy.signal.resample_poly(
+            y, target // divisor, source // divisor),
+        "librosa soxr_hq": lambda y: librosa.resample(
+            y, orig_sr=source, target_sr=target, res_type="soxr_hq"),
+    }
+    try:
+        import resampy  # noqa: F401 (librosa's kaiser resamplers need it)
+    except ImportError:
+        pass
+    else:
+        for res_type in ("kaiser_best", "kaiser_fast"):
+            found[f"librosa {res_type}"] = lambda y, res_type=res_type: librosa.resample(
+                y, orig_sr=source, target_sr=target, res_type=res_type)
+    return found
+
+
+def _speed(resample: Callable[[np.ndarray], np.ndarray], signal: np.ndarray, repeats: int,
+           seconds: float) -> float:
+    from .report import median
+
+    resample(signal)  # warm-up: numba compiles resampy's loop, caches fill
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        resample(signal)
+        times.append(time.perf_counter() - start)
+    return 1000 * median(times) / seconds
+
+
+def run(repeats: int = 5) -> list[ResamplerResult]:
+    import torch
+
+    from helpers import sweeps
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    results = []
+    try:
+        for source, target in CONVERSIONS:
+            rng = np.random.default_rng(0)
+            noise = (0.1 * rng.standard_normal(round(SPEED_SECONDS * source))).astype(np.float32)
+            sweep = sweeps.log_sweep(source, duration_s=1.5)
+            signal = sweep.waveform[0].numpy()
+            for name, resample in resamplers(source, target).items():
+                try:
+                    speed = _speed(resample, noise, repeats, SPEED_SECONDS)
+                    output = np.asarray(resample(signal))
+                    aliasing = sweeps.measure_resampling(output, target, sweep).aliasing_db
+                except Exception as error:
+                    results.append(ResamplerResult(name, source, target, float("nan"),
+                                                   float("nan"), f"{type(error).__name__}"))
+                    continue
+                results.append(ResamplerResult(name, source, target, speed, aliasing))
+    finally:
+        torch.set_num_threads(threads)
+    return results

@@ -1,0 +1,84 @@
+"""The benchmark's arithmetic and table (the benchmark itself never runs in the tests)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from benchmarks.probe import draw_values
+from benchmarks.report import Table, Target, format_seconds, percentile
+from helpers import Choice, Slider
+
+
+@pytest.mark.parametrize("q", [0, 5, 50, 90, 95, 100])
+@pytest.mark.parametrize("size", [1, 2, 7, 30])
+def test_percentile_matches_numpy(q, size):
+    values = list(np.random.default_rng(size).exponential(size=size))
+    assert percentile(values, q) == pytest.approx(np.percentile(values, q))
+
+
+def test_percentile_refuses_nonsense():
+    with pytest.raises(ValueError, match="no values"):
+        percentile([], 50)
+    with pytest.raises(ValueError, match="q must be"):
+        percentile([1.0], 101)
+
+
+def test_target_verdicts():
+    target = Target(0.1, "p95 <= 100 ms")
+    assert target.verdict(0.1) == "met"
+    assert target.verdict(0.1001) == "missed"
+    assert target.verdict(None) == "missed"
+    assert target.verdict(math.inf) == "missed"
+
+
+def test_format_seconds():
+    assert format_seconds(123.4) == "123 s"
+    assert format_seconds(12.34) == "12.3 s"
+    assert format_seconds(0.1234) == "123 ms"
+    assert format_seconds(0.01234) == "12.3 ms"
+    assert format_seconds(0.0001234) == "0.12 ms"
+    assert format_seconds(math.nan) == "n/a"
+
+
+def test_table_aligns_columns_and_collects_verdicts():
+    table = Table(header=["machine: 2 cores"])
+    table.section("Notebooks")
+    table.row("01_audio_effects.ipynb", "10.5 s", "kernel 0.7 s", Target(20, "<= 20 s"), 10.5)
+    table.row("a much longer measurement name", "1 s")
+    table.section("Explorers")
+    table.row("chain", "p95 1.7 s", "", Target(0.1, "p95 <= 100 ms"), 1.7)
+    lines = table.render().splitlines()
+    assert lines[0] == "machine: 2 cores"
+    rows = [line for line in lines if line.startswith(("01_", "a much", "chain"))]
+    results = ["10.5 s", "1 s", "p95"]
+    result_columns = {line.index(value) for line, value in zip(rows, results, strict=True)}
+    assert len(result_columns) == 1  # the result column starts at the same place in every row
+    assert any(line.startswith("-- Explorers ") for line in lines)
+    assert table.verdicts() == [
+        ("01_audio_effects.ipynb", "<= 20 s", "met"),
+        ("chain", "p95 <= 100 ms", "missed"),
+    ]
+
+
+def test_draw_values_cover_each_range_and_every_option():
+    controls = [
+        Slider("cutoff_hz", "Cut-off", "Hz", 100, 8000, 1000, log=True),
+        Slider("width", "Width", "", 2, 64, 6, step=1),
+        Slider("mix", "Mix", "", 0.0, 1.0, 0.5),
+        Choice("source", "Source", {"speech": "s", "whistle": "w", "noise": "n"}, "s"),
+    ]
+    settings = draw_values(controls, 30, random.Random(0))
+    assert len(settings) == 30
+    cutoffs = [item["cutoff_hz"] for item in settings]
+    assert all(100 <= value <= 8000 for value in cutoffs)
+    assert min(cutoffs) < 300 and max(cutoffs) > 2500  # log-uniform reaches both decades
+    assert all(item["width"] == round(item["width"]) and 2 <= item["width"] <= 64
+               for item in settings)
+    assert all(0.0 <= item["mix"] <= 1.0 for item in settings)
+    assert sorted({item["source"] for item in settings}) == ["n", "s", "w"]
+    assert [item["source"] for item in settings].count("s") == 10
+    assert draw_values(controls, 30, random.Random(0)) == settings  # seeded
