@@ -225,6 +225,7 @@ def plot_feature(
     colorbar_label: str | None = None,
     title: str | None = None,
     cmap: str = "magma",
+    symmetric: bool = False,
 ) -> AxesImage | QuadMesh:
     """Show a precomputed ``(bins, frames)`` matrix: a spectrogram, mel spectrogram or MFCC.
 
@@ -234,12 +235,19 @@ def plot_feature(
     y_coords : value of each row (e.g. Hz of each bin, or mel band centres); rows are
         numbered otherwise.
     to_db : convert power to dB (``10 log10``) before drawing, with a ``top_db`` range.
+    symmetric : centre the colour scale on 0 (``vmin=-v, vmax=v`` with ``v`` the largest
+        absolute value), for signed values such as MFCCs with a diverging ``cmap``.
     """
     data = as_numpy_2d(matrix, "matrix", check_layout=False).astype(np.float64)
     if to_db:
         data = 10.0 * np.log10(np.maximum(data, 1e-20))
     vmax = float(data.max())
     vmin = vmax - top_db if to_db and top_db is not None else float(data.min())
+    if symmetric:
+        if to_db:
+            raise ValueError("symmetric colours are for signed values, not with to_db=True")
+        vmax = float(np.abs(data).max())
+        vmin = -vmax
     if (sample_rate is None) != (hop_length is None):
         raise ValueError("give both sample_rate and hop_length to label time, or neither")
     hop = 1.0 if sample_rate is None else hop_length / check_sample_rate(sample_rate)

@@ -258,6 +258,17 @@ def test_plot_feature_frames_db_and_given_axes():
     assert colorbar_labels(figure) == ["Level (dB)"]
 
 
+def test_plot_feature_symmetric_colours_centre_on_zero():
+    matrix = np.array([[-450.0, 150.0], [-3.0, 5.0]])
+    image = helpers.plot_feature(matrix, cmap="coolwarm")
+    assert image.get_clim() == pytest.approx((-450, 150))
+    image = helpers.plot_feature(matrix[1:], cmap="coolwarm", symmetric=True)
+    assert image.get_clim() == pytest.approx((-5, 5))
+    with pytest.raises(ValueError, match="symmetric"):
+        helpers.plot_feature(np.ones((2, 3)), to_db=True, symmetric=True)
+    plt.close("all")
+
+
 def test_plot_feature_1d_and_y_coords():
     image = helpers.plot_feature(np.arange(10.0))
     assert image.get_array().shape == (1, 10)

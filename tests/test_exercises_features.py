@@ -17,7 +17,7 @@ def _not_attempted(*_args):
     ("check", "solution"),
     [
         (features.check_frame_count, features.solution_frame_count),
-        (features.check_hz_to_mel_htk, features.solution_hz_to_mel_htk),
+        (features.check_mel_to_hz_htk, features.solution_mel_to_hz_htk),
         (features.check_spectral_convergence, features.solution_spectral_convergence),
     ],
 )
@@ -34,10 +34,20 @@ def test_frame_count_rejects_ignoring_padding():
     assert not features.check_frame_count(lambda n, n_fft, hop, center: n // hop)
 
 
-def test_hz_to_mel_rejects_natural_log():
-    verdict = features.check_hz_to_mel_htk(lambda hz: 2595.0 * np.log(1.0 + hz / 700.0))
-    assert not verdict and "log10" in repr(verdict)
-    assert not features.check_hz_to_mel_htk(lambda hz: 1.0)
+def test_mel_to_hz_rejects_natural_exponential_and_forgotten_one():
+    verdict = features.check_mel_to_hz_htk(lambda mel: 700.0 * (np.exp(mel / 2595.0) - 1.0))
+    assert not verdict and "10 **" in repr(verdict)
+    assert not features.check_mel_to_hz_htk(lambda mel: 700.0 * 10.0 ** (mel / 2595.0))
+    assert not features.check_mel_to_hz_htk(lambda mel: 2595.0 * np.log10(1.0 + mel / 700.0))
+    assert not features.check_mel_to_hz_htk(lambda mel: 1.0)
+
+
+def test_mel_to_hz_solution_inverts_librosa():
+    import librosa
+
+    hz = np.array([20.0, 440.0, 7600.0])
+    mels = librosa.hz_to_mel(hz, htk=True)
+    assert np.allclose(features.solution_mel_to_hz_htk(mels), hz)
 
 
 def test_spectral_convergence_rejects_power_db_and_missing_norm():

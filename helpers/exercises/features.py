@@ -1,4 +1,4 @@
-"""Exercises for notebook 04: STFT frames, the HTK mel scale, and spectral convergence."""
+"""Exercises for notebook 04: STFT frames, the inverse HTK mel scale, and spectral convergence."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from . import Verdict, run_check
 
 __all__ = [
     "check_frame_count",
-    "check_hz_to_mel_htk",
+    "check_mel_to_hz_htk",
     "check_spectral_convergence",
     "solution_frame_count",
-    "solution_hz_to_mel_htk",
+    "solution_mel_to_hz_htk",
     "solution_spectral_convergence",
 ]
 
@@ -53,29 +53,30 @@ def check_frame_count(learner: Callable[[int, int, int, bool], int]) -> Verdict:
     return run_check("Frame count", _verify_frame_count, learner)
 
 
-def solution_hz_to_mel_htk(hz: np.ndarray) -> np.ndarray:
-    """Frequencies in Hz to mels on the HTK scale."""
-    return 2595.0 * np.log10(1.0 + np.asarray(hz, dtype=float) / 700.0)
+def solution_mel_to_hz_htk(mel: np.ndarray) -> np.ndarray:
+    """Mels on the HTK scale back to frequencies in Hz (the inverse of 2595 log10(1 + f/700))."""
+    return 700.0 * (10.0 ** (np.asarray(mel, dtype=float) / 2595.0) - 1.0)
 
 
-def _verify_hz_to_mel(learner: Callable[[np.ndarray], np.ndarray]) -> None:
-    freqs = np.array([0.0, 100.0, 700.0, 1000.0, 4000.0, 8000.0])
-    got = np.asarray(learner(freqs), dtype=float)
-    assert got.shape == freqs.shape, (
-        f"pass an array of {freqs.size} frequencies, get {freqs.size} mel values back; "
+def _verify_mel_to_hz(learner: Callable[[np.ndarray], np.ndarray]) -> None:
+    hz = np.array([0.0, 100.0, 700.0, 1000.0, 4000.0, 8000.0])
+    mels = 2595.0 * np.log10(1.0 + hz / 700.0)
+    got = np.asarray(learner(mels), dtype=float)
+    assert got.shape == mels.shape, (
+        f"pass an array of {mels.size} mel values, get {mels.size} frequencies back; "
         f"got shape {got.shape}"
     )
-    expected = solution_hz_to_mel_htk(freqs)
-    worst = int(np.argmax(np.abs(got - expected)))
-    assert np.allclose(got, expected, rtol=1e-6, atol=1e-6), (
-        f"{freqs[worst]:g} Hz should be {expected[worst]:.2f} mels, you have "
-        f"{got[worst]:.2f}. Hint: HTK uses 2595 * log10(1 + f / 700) (base-10 logarithm)."
+    worst = int(np.argmax(np.abs(got - hz)))
+    assert np.allclose(got, hz, rtol=1e-6, atol=1e-6), (
+        f"{mels[worst]:.2f} mels should be {hz[worst]:g} Hz, you have {got[worst]:.2f} Hz. "
+        "Hint: solve m = 2595 log10(1 + f / 700) for f, step by step: divide by 2595, "
+        "undo the base-10 logarithm with 10 **, subtract 1, multiply by 700."
     )
 
 
-def check_hz_to_mel_htk(learner: Callable[[np.ndarray], np.ndarray]) -> Verdict:
-    """Check ``learner(hz_array) -> mel_array`` (HTK scale)."""
-    return run_check("HTK mel scale", _verify_hz_to_mel, learner)
+def check_mel_to_hz_htk(learner: Callable[[np.ndarray], np.ndarray]) -> Verdict:
+    """Check ``learner(mel_array) -> hz_array`` (HTK scale) on frequencies from 0 to 8 kHz."""
+    return run_check("HTK mel scale, inverted", _verify_mel_to_hz, learner)
 
 
 def solution_spectral_convergence(target: torch.Tensor, estimate: torch.Tensor) -> float:
