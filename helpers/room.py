@@ -447,15 +447,15 @@ def plot_energy_decay(
         raw_times = np.arange(len(analysis.raw_decay_db)) / rate
         drawn["raw"] = ax.plot(
             raw_times, analysis.raw_decay_db, color="0.6", linewidth=1.2,
-            label="without truncation (noise integrated)",
+            label="uncut (noise integrated)",
         )[0]
     times = np.arange(len(analysis.decay_db)) / rate
-    label = "energy decay curve" + (" (truncated, compensated)" if analysis.noise_floor else "")
+    label = "cut and compensated" if analysis.noise_floor else "energy decay curve"
     drawn["decay"] = ax.plot(times, analysis.decay_db, color="C0", linewidth=2, label=label)[0]
     if analysis.noise_floor is not None:
         drawn["cut"] = ax.axvline(
             analysis.noise_floor.crossing_s, color="C3", linestyle=":",
-            label=f"noise floor reached at {analysis.noise_floor.crossing_s:.3f} s",
+            label=f"noise floor at {analysis.noise_floor.crossing_s:.3f} s",
         )
     for colour, (name, fit) in zip(("C1", "C2", "C4", "C5"), analysis.fits.items(), strict=False):
         if fit is None:
@@ -473,7 +473,7 @@ def plot_energy_decay(
     ax.set_xlabel("Time after the direct sound (s)")
     ax.set_ylabel("Energy remaining (dB)")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="lower left", fontsize="small")
+    ax.legend(loc="lower left")
     if title:
         ax.set_title(title)
     return drawn
