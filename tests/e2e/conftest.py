@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: one JupyterLab server and one Chromium per test run.
+"""Fixtures for the browser tests: one JupyterLab server and one Chromium for all of them.
 
 Chromium is Debian's (``apt-get install chromium``), driven through Playwright with
 ``executable_path``; no browser is downloaded. Without Chromium or Playwright the
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,11 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@pytest.fixture(scope="module")
 def lab_server(chromium, tmp_path_factory):
     """JupyterLab on a copy of ``notebooks/``; stopped with its kernels whatever happens."""
     from lab_server import LabServer, port_is_free
@@ -77,17 +82,20 @@ def lab_server(chromium, tmp_path_factory):
     base = tmp_path_factory.mktemp("jupyterlab")
     shutil.copytree(ROOT / "notebooks", base / "root" / "notebooks")
     server = LabServer(base / "root", base / "state")
+    # A SIGTERM (e.g. a CI time-out) becomes an interruption, so the clean-up below runs.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     server.start()
     try:
         yield server
     finally:
         port = server.port
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
         if not port_is_free(port):
             pytest.fail(f"port {port} is still in use after JupyterLab stopped", pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium):
     from playwright.sync_api import sync_playwright
 

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 #: The notebook that is shown (JupyterLab keeps others in hidden panels).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 #: Seconds allowed for opening a notebook until its kernel is idle.
 OPEN_TIMEOUT_S = 180
 #: Seconds allowed for "Run All Cells" on one notebook.
-RUN_TIMEOUT_S = 600
+RUN_TIMEOUT_S = 300
 #: Seconds allowed for an explorer to redraw after a slider moves.
-UPDATE_TIMEOUT_S = 90
+UPDATE_TIMEOUT_S = 60
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # The order in which JupyterLab picks the representation it renders.
@@ -247,7 +248,11 @@ class NotebookPage:
         return self.page.locator(f"{NOTEBOOK} .jp-CodeCell").count()
 
     def run_all(self) -> None:
-        """Clear every output, then "Run All Cells" and wait until every code cell has run."""
+        """Clear every output, then "Run All Cells" and wait until every code cell has run.
+
+        JupyterLab stops at a cell that fails: then this returns once the kernel is idle
+        and the test reports the error and the cells that did not run.
+        """
         if self.ran:
             return
         started = time.monotonic()
@@ -268,7 +273,10 @@ class NotebookPage:
                 ).map(node => node.textContent.trim());
                 const indicator = document.querySelector(
                     selector + ' .jp-Notebook-ExecutionIndicator');
-                return prompts.length > 0 && prompts.every(prompt => /^\\[\\d+\\]:$/.test(prompt))
+                // Run All marks every cell "[*]" at once; none left means it finished,
+                // with every cell run or stopped at a failing cell (the rest "[ ]").
+                return prompts.some(prompt => /^\\[\\d+\\]:$/.test(prompt))
+                    && !prompts.includes('[*]:')
                     && indicator && indicator.dataset.status === 'idle';
             }""",
             arg=NOTEBOOK,
@@ -332,9 +340,35 @@ class NotebookPage:
             time.sleep(0.2)
         raise AssertionError(f"{locator} did not come to rest in view within {timeout_s:.0f} s")
 
-    def wait_for_redraw(self, explorer: int, slider: int, before: dict) -> dict:
-        """Wait until the explorer shows a new figure and a new sound; return the new state."""
+    def wait_for_redraw(self, explorer: int, slider: int, before: dict, action: str) -> dict:
+        """Wait until the explorer shows a new figure and a new sound; return the new state.
+
+        Raises ``AssertionError`` saying what stayed the same if that takes longer than
+        :data:`UPDATE_TIMEOUT_S`.
+        """
         started = time.monotonic()
+        try:
+            self._wait_for_new_output(explorer, slider, before)
+        except PlaywrightTimeoutError:
+            now = self.slider_state(explorer, slider)
+            same = [
+                name
+                for name, key in (("figure", "image"), ("sound", "audio"), ("handle", "now"),
+                                  ("readout", "readout"))
+                if now[key] == before[key]
+            ]
+            raise AssertionError(
+                f"{action}: the explorer did not redraw within {UPDATE_TIMEOUT_S} s; "
+                f"unchanged: {', '.join(same) or 'nothing'}; slider {now['label']!r} reads "
+                f"{now['readout']!r} (was {before['readout']!r}), handle at {now['now']} "
+                f"(was {before['now']}); output area: {now['outputText'][:300]!r}"
+            ) from None
+        self.wait_idle(UPDATE_TIMEOUT_S)
+        self.timings.setdefault("slider actions", 0.0)
+        self.timings["slider actions"] += time.monotonic() - started
+        return self.slider_state(explorer, slider)
+
+    def _wait_for_new_output(self, explorer: int, slider: int, before: dict) -> None:
         self.page.wait_for_function(
             """([explorer, slider, before]) => {
                 const box = document.querySelectorAll('[data-e2e-explorer]')[explorer];
@@ -355,10 +389,6 @@ class NotebookPage:
             timeout=UPDATE_TIMEOUT_S * 1000,
             polling=100,
         )
-        self.wait_idle(UPDATE_TIMEOUT_S)
-        self.timings.setdefault("slider actions", 0.0)
-        self.timings["slider actions"] += time.monotonic() - started
-        return self.slider_state(explorer, slider)
 
     # -- failure artefacts ----------------------------------------------------------------
 

@@ -48,6 +48,23 @@ def port_is_free(port: int) -> bool:
         return True
 
 
+def _dies_with_parent(python: str) -> list[str]:
+    """``python``, started so that Linux stops it (SIGTERM) if the test process dies.
+
+    A test run that is killed cannot run its clean-up; this way its server still
+    ends (and the server ends its kernels). Elsewhere this is just ``[python]``.
+    """
+    if not sys.platform.startswith("linux"):
+        return [python]
+    return [
+        python,
+        "-c",
+        "import ctypes, os, signal, sys; "
+        "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM); "  # PR_SET_PDEATHSIG
+        "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
+    ]
+
+
 class LabServer:
     """A JupyterLab server serving ``root_dir``; use :meth:`start` and :meth:`stop`."""
 
@@ -98,7 +115,7 @@ class LabServer:
 
     def command(self) -> list[str]:
         command = [
-            sys.executable, "-m", "jupyter", "lab",
+            *_dies_with_parent(sys.executable), "-m", "jupyter", "lab",
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",

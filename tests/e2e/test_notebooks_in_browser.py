@@ -33,8 +33,8 @@ def _problems_in_cell(saved, shown) -> list[str]:
     if not re.fullmatch(r"\[\d+\]:", shown["prompt"].strip()):
         problems.append(f"{where} did not run (prompt {shown['prompt']!r})")
     problems += [f"{where} shows an error: {text[:400]}" for text in shown["errors"]]
-    if not saved.stderr:
-        problems += [f"{where} writes to stderr: {text[:400]}" for text in shown["stderr"]]
+    if not saved.stderr:  # JupyterLab shows exceptions as stderr too
+        problems += [f"{where} shows an error: {text[:600]}" for text in shown["stderr"]]
     problems += [f"{where}: widget not shown: {text}" for text in shown["widgetProblems"]]
     if shown["widgetViews"] < saved.widgets:
         problems.append(
@@ -161,7 +161,7 @@ def test_explorer_follows_the_slider(notebook):
     page.mouse.down()
     page.mouse.move(x + (1 if towards_max else -1) * track["width"] / 3, y, steps=8)
     page.mouse.up()
-    dragged = notebook.wait_for_redraw(explorer, slider, start)
+    dragged = notebook.wait_for_redraw(explorer, slider, start, "after dragging the handle")
     problems += _check_redraw(start, dragged, "after dragging the handle")
     if dragged["readout"] == start["readout"]:
         problems.append(f"after dragging: the readout still shows {start['readout']!r}")
@@ -171,7 +171,7 @@ def test_explorer_follows_the_slider(notebook):
     notebook.settled_box(handle)
     handle.focus()
     page.keyboard.press("ArrowRight" if towards_max else "ArrowLeft")
-    stepped = notebook.wait_for_redraw(explorer, slider, dragged)
+    stepped = notebook.wait_for_redraw(explorer, slider, dragged, "after an arrow key")
     problems += _check_redraw(dragged, stepped, "after an arrow key")
     if towards_max and not stepped["now"] > dragged["now"]:
         problems.append(f"ArrowRight moved the handle from {dragged['now']} to {stepped['now']}")
@@ -186,7 +186,9 @@ def test_explorer_follows_the_slider(notebook):
     page.keyboard.press("Control+A")
     page.keyboard.type(start["readout"])
     page.keyboard.press("Enter")
-    typed = notebook.wait_for_redraw(explorer, slider, stepped)
+    typed = notebook.wait_for_redraw(
+        explorer, slider, stepped, f"after typing {start['readout']!r}"
+    )
     problems += _check_redraw(stepped, typed, f"after typing {start['readout']!r}")
     if typed["readout"] != start["readout"] or not math.isclose(
         typed["now"], start["now"], rel_tol=1e-6, abs_tol=1e-9
