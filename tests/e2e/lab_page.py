@@ -167,8 +167,14 @@ _MARK_EXPLORERS_JS = """
     // the innermost box that holds both, not every box around it
     .filter((box, _i, all) => !all.some(other => other !== box && box.contains(other)));
   boxes.forEach((box, index) => box.setAttribute('data-e2e-explorer', String(index)));
-  return boxes.map(box => Array.from(box.querySelectorAll('.widget-slider'))
-    .map(control => (control.querySelector('.widget-label') || {}).textContent || ''));
+  return boxes.map(box => Array.from(box.querySelectorAll('.widget-slider')).map(control => {
+    const track = control.querySelector('.noUi-target').getBoundingClientRect();
+    return {
+      label: (control.querySelector('.widget-label') || {}).textContent || '',
+      left: track.left,
+      width: track.width,
+    };
+  }));
 }
 """
 
@@ -300,8 +306,8 @@ class NotebookPage:
 
     # -- explorers ------------------------------------------------------------------------
 
-    def explorers(self) -> list[list[str]]:
-        """The explorers on the page (in order), each as the labels of its sliders."""
+    def explorers(self) -> list[list[dict]]:
+        """The explorers on the page (in order), each as its sliders' labels and tracks."""
         return self.page.evaluate(_MARK_EXPLORERS_JS, NOTEBOOK)
 
     def explorer(self, index: int):

@@ -135,13 +135,22 @@ def test_explorer_follows_the_slider(notebook):
     notebook.run_all()
     explorers = notebook.explorers()
     assert explorers, f"{notebook.path.name} shows no explorer (sliders, output) after Run All"
-    unlabelled = [
-        f"explorer {number}: slider {label!r} names no unit"
-        for number, labels in enumerate(explorers, 1)
-        for label in labels
-        if not UNIT_IN_LABEL.search(label)
+    layout = [
+        f"explorer {number}: slider {slider['label']!r} names no unit"
+        for number, sliders in enumerate(explorers, 1)
+        for slider in sliders
+        if not UNIT_IN_LABEL.search(slider["label"])
     ]
-    assert not unlabelled, "\n".join(unlabelled)
+    for number, sliders in enumerate(explorers, 1):
+        lefts = [slider["left"] for slider in sliders]
+        widths = [slider["width"] for slider in sliders]
+        if max(lefts) - min(lefts) > 2 or max(widths) - min(widths) > 2:
+            tracks = ", ".join(
+                f"{slider['label']!r} at x={slider['left']:.0f} px, {slider['width']:.0f} px long"
+                for slider in sliders
+            )
+            layout.append(f"explorer {number}: the slider tracks do not line up: {tracks}")
+    assert not layout, "\n".join(layout)
 
     page, explorer, slider = notebook.page, 0, 0
     cells = notebook.code_cell_count()
