@@ -110,6 +110,26 @@ class Choice:
 Control = Slider | Choice
 
 
+#: Length of a slider's track, next to its label.
+TRACK_WIDTH = "20em"
+
+
+def _align(controls, control_widgets) -> None:
+    """Give every control of an explorer the same label width.
+
+    With labels sized to their text, each slider's track starts at a different place
+    and has a different length; with one width, the tracks line up and are all
+    :data:`TRACK_WIDTH` long.
+    """
+    label = f"{max((len(control.description()) for control in controls), default=0) + 1}ch"
+    for widget in control_widgets:
+        widget.style.description_width = label
+        if isinstance(widget, widgets.Dropdown):
+            widget.layout.width = f"calc({label} + 14em)"
+        else:
+            widget.layout.width = f"calc({label} + {TRACK_WIDTH} + 6em)"  # 6em: the readout
+
+
 def new_figure(
     rows: int = 1, columns: int = 1, *, height: float = 3.0, **kwargs
 ) -> tuple[Figure, Any]:
@@ -162,6 +182,7 @@ class Explorer:
         self.title = title
         self.controls = {control.name: control for control in controls}
         self.widgets = {control.name: control.make_widget() for control in controls}
+        _align(self.controls.values(), self.widgets.values())
         self.updates = 0
         self.figure_png = b""
         self.audio: AudioPlayer | None = None

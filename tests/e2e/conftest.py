@@ -1,0 +1,167 @@
+"""Fixtures for the browser tests: one JupyterLab server and one Chromium for all of them.
+
+Chromium is Debian's (``apt-get install chromium``), driven through Playwright with
+``executable_path``; no browser is downloaded. Without Chromium or Playwright the
+browser tests are skipped, except in CI (``CI`` set), where that is a failure.
+On a failing test, a screenshot, the page's HTML, the browser console log and the
+server log are saved under ``test-artifacts/browser/`` and their paths printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "test-artifacts" / "browser"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-quic",
+    "--metrics-recording-only",
+    "--autoplay-policy=user-gesture-required",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+def chromium_path() -> str | None:
+    """``$COURSE_CHROMIUM``, or Debian's chromium on the PATH."""
+    wanted = os.environ.get("COURSE_CHROMIUM")
+    if wanted:
+        return wanted if Path(wanted).exists() else None
+    return next(filter(None, map(shutil.which, CHROMIUM_CANDIDATES)), None)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the Python package 'playwright' is not installed (see requirements.txt)")
+    path = chromium_path()
+    if path is None:
+        _unavailable(
+            "Chromium was not found (install it with: apt-get install chromium, "
+            "or point COURSE_CHROMIUM at a Chromium binary)"
+        )
+    return path
+
+
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@pytest.fixture(scope="module")
+def lab_server(chromium, tmp_path_factory):
+    """JupyterLab on a copy of ``notebooks/``; stopped with its kernels whatever happens."""
+    from lab_server import LabServer, port_is_free
+
+    base = tmp_path_factory.mktemp("jupyterlab")
+    shutil.copytree(ROOT / "notebooks", base / "root" / "notebooks")
+    server = LabServer(base / "root", base / "state")
+    # A SIGTERM (e.g. a CI time-out) becomes an interruption, so the clean-up below runs.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    server.start()
+    try:
+        yield server
+    finally:
+        port = server.port
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+        if not port_is_free(port):
+            pytest.fail(f"port {port} is still in use after JupyterLab stopped", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_FLAGS, timeout=120_000
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _artefact_folder(name: str) -> Path:
+    return ARTEFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
+
+
+def _save_artefacts(notebook_page, server, name: str) -> list[Path]:
+    folder = _artefact_folder(name)
+    saved = notebook_page.save_artefacts(folder)
+    server_log = folder / "jupyterlab.log"
+    server_log.write_text(server.log_tail(400) + "\n", encoding="utf-8")
+    saved.append(server_log)
+    return saved
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def notebook(request, browser, lab_server):
+    """One notebook opened in JupyterLab in a fresh browser page; its kernel is idle."""
+    from lab_page import NotebookPage
+
+    path: Path = request.param
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    notebook_page = NotebookPage(page, lab_server.url, lab_server.token, path, "notebooks")
+    try:
+        try:
+            notebook_page.open()
+        except Exception as error:
+            saved = _save_artefacts(notebook_page, lab_server, f"{path.stem}-open")
+            listing = "\n".join(f"  {item}" for item in saved)
+            raise AssertionError(
+                f"JupyterLab could not open {path.name}: {error}\nbrowser artefacts:\n{listing}"
+            ) from error
+        yield notebook_page
+    finally:
+        context.close()
+        lab_server.shutdown_kernels()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failing browser test, save what the browser shows and say where."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed or call.when != "call":
+        return
+    notebook_page = item.funcargs.get("notebook") if hasattr(item, "funcargs") else None
+    server = item.funcargs.get("lab_server") if hasattr(item, "funcargs") else None
+    if notebook_page is None or server is None:
+        return
+    try:
+        saved = _save_artefacts(notebook_page, server, item.name)
+    except Exception as error:
+        report.sections.append(("browser artefacts", f"could not save them: {error}"))
+        return
+    listing = "\n".join(str(path) for path in saved)
+    report.sections.append(("browser artefacts", listing))
