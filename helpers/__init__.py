@@ -24,7 +24,7 @@ from .display import (
     plot_waveform,
     print_stats,
 )
-from .explorer import Choice, Explorer, Slider, new_figure
+from .explorer import Choice, Explorer, Slider, new_figure, redraw
 from .measure import (
     DecayFit,
     audio_stats,
@@ -67,6 +67,7 @@ __all__ = [
     "plot_spectrogram",
     "plot_waveform",
     "print_stats",
+    "redraw",
     "register",
     "rms_dbfs",
     "save_audio",

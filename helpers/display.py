@@ -18,6 +18,7 @@ import numpy as np
 import soundfile
 from matplotlib.axes import Axes
 from matplotlib.collections import QuadMesh
+from matplotlib.colorbar import Colorbar
 from matplotlib.image import AxesImage
 
 from ._validation import ArrayLike, as_numpy_2d, check_sample_rate
@@ -178,7 +179,7 @@ def plot_spectrogram(
         axis.set_ylabel(f"Frequency (Hz)\n({name})" if name else "Frequency (Hz)")
         axis.set_ylim(20 if log_frequency else 0, fmax or sample_rate / 2)
         if colorbar:
-            axis.figure.colorbar(image, ax=axis, label="Level (dBFS)", pad=0.01)
+            attach_colorbar(axis, image, "Level (dBFS)")
         drawn.append(image)
     axes[-1].set_xlabel("Time (s)")
     if title:
@@ -205,6 +206,23 @@ def _draw_matrix(axis, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, cmap
     if log_y:
         axis.set_yscale("symlog", linthresh=100.0, linscale=0.3)
     return mesh
+
+
+def attach_colorbar(axis: Axes, mappable, label: str) -> Colorbar:
+    """The colour bar of ``axis``, made on the first call and pointed at ``mappable`` later.
+
+    Drawing on the same Axes again (as an explorer does with :func:`helpers.redraw`)
+    reuses its colour bar instead of adding another one beside it.
+    """
+    existing = getattr(axis, "_course_colorbar", None)
+    if existing is not None and existing.ax in axis.figure.axes:
+        existing.update_normal(mappable)
+        mappable.colorbar = existing
+        existing.set_label(label)
+        return existing
+    colorbar = axis.figure.colorbar(mappable, ax=axis, label=label, pad=0.01)
+    axis._course_colorbar = colorbar
+    return colorbar
 
 
 def _evenly_spaced(values: np.ndarray) -> bool:
@@ -260,9 +278,7 @@ def plot_feature(
     image = _draw_matrix(ax, data, hop, rows, False, vmin=vmin, vmax=vmax, cmap=cmap)
     ax.set_xlabel("Time (s)" if sample_rate is not None else "Frame")
     ax.set_ylabel(y_label)
-    ax.figure.colorbar(
-        image, ax=ax, pad=0.01, label=colorbar_label or ("Level (dB)" if to_db else "Value")
-    )
+    attach_colorbar(ax, image, colorbar_label or ("Level (dB)" if to_db else "Value"))
     if title:
         ax.set_title(title)
     return image

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 
+import scipy.fft
 import torch
 import torchaudio.functional as AF
 
 from ._validation import ArrayLike, as_tensor_2d, check_sample_rate
 
-__all__ = ["apply_reverb", "single_pole_lowpass", "synthetic_rir"]
+__all__ = ["apply_reverb", "fft_convolve", "single_pole_lowpass", "synthetic_rir"]
 
 #: Amplitude falls by 60 dB (a factor 1000) over one RT60: exp(-ln(1000) t / RT60).
 _LN_1000 = math.log(1000.0)
@@ -72,6 +73,21 @@ def synthetic_rir(
     return torch.cat([silence, response], dim=1).float()
 
 
+def fft_convolve(waveform: torch.Tensor, impulse_response: torch.Tensor) -> torch.Tensor:
+    """Full linear convolution along the last axis, through an FFT of a fast length.
+
+    The same result as ``torchaudio.functional.fftconvolve`` (``mode="full"``:
+    ``N + M - 1`` samples), to float rounding. That function transforms exactly
+    ``N + M - 1`` samples, and an FFT whose length has a large prime factor is many
+    times slower than one of a length made of 2, 3 and 5; here the transform is
+    zero-padded to the next such length and the result cut back.
+    """
+    frames = waveform.shape[-1] + impulse_response.shape[-1] - 1
+    length = scipy.fft.next_fast_len(frames, real=True)
+    spectrum = torch.fft.rfft(waveform, length) * torch.fft.rfft(impulse_response, length)
+    return torch.fft.irfft(spectrum, length)[..., :frames]
+
+
 def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float) -> torch.Tensor:
     """Convolve with an impulse response and blend: ``(1 - mix) * dry + mix * wet``.
 
@@ -92,6 +108,6 @@ def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float
             "waveform; use a mono response, a mono waveform, or equal channel counts"
         )
     dry = dry.expand(channels, -1)
-    wet = AF.fftconvolve(dry, response.expand(channels, -1))
+    wet = fft_convolve(dry, response.expand(channels, -1))
     padded_dry = torch.nn.functional.pad(dry, (0, wet.shape[-1] - dry.shape[-1]))
     return (1.0 - mix) * padded_dry + mix * wet

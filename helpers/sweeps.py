@@ -31,6 +31,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import NullFormatter
 
 from ._validation import ArrayLike, as_numpy_2d, check_sample_rate
+from .display import attach_colorbar
 from .measure import spectrogram_db
 
 __all__ = [
@@ -286,7 +287,7 @@ def plot_sweep(
     if show_nyquist_of is not None and show_nyquist_of / 2 < sweep.f_end:
         ax.axvline(sweep.time_at(show_nyquist_of / 2), color="white", linestyle="--", linewidth=0.8)
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, label="Level (dBFS)", pad=0.01)
+        attach_colorbar(ax, image, "Level (dBFS)")
     if title:
         ax.set_title(title)
     return image

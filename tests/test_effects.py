@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torchaudio.functional as AF
 
 import helpers
-from helpers.effects import apply_reverb, single_pole_lowpass, synthetic_rir
+from helpers.effects import apply_reverb, fft_convolve, single_pole_lowpass, synthetic_rir
 
 RATE = 16000
 
@@ -123,6 +124,31 @@ def test_synthetic_rir_decays():
 def test_synthetic_rir_bad_arguments(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         synthetic_rir(RATE, **kwargs)
+
+
+# --------------------------------------------------------------------------- fft_convolve
+
+
+@pytest.mark.parametrize("frames, taps", [(1, 1), (7, 3), (1009, 997), (4096, 1), (2, 5000)])
+def test_fft_convolve_is_the_full_convolution(frames, taps):
+    generator = torch.Generator().manual_seed(frames + taps)
+    signal = torch.randn(2, frames, generator=generator, dtype=torch.float64)
+    response = torch.randn(2, taps, generator=generator, dtype=torch.float64)
+    out = fft_convolve(signal, response)
+    assert out.shape == (2, frames + taps - 1)
+    assert out.dtype == torch.float64
+    for channel in range(2):
+        expected = np.convolve(signal[channel].numpy(), response[channel].numpy())
+        np.testing.assert_allclose(out[channel].numpy(), expected, atol=1e-9)
+    torch.testing.assert_close(out, AF.fftconvolve(signal, response))
+
+
+def test_fft_convolve_broadcasts_like_fftconvolve():
+    signal = white_noise(seconds=0.05, channels=3).unsqueeze(0)  # (1, 3, frames)
+    response = synthetic_rir(RATE, 0.02).unsqueeze(0)  # (1, 1, taps)
+    torch.testing.assert_close(
+        fft_convolve(signal, response), AF.fftconvolve(signal, response), atol=1e-5, rtol=1e-5
+    )
 
 
 # --------------------------------------------------------------------------- apply_reverb

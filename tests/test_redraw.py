@@ -1,0 +1,155 @@
+"""Reused explorer figures: ``helpers.redraw`` and the colour bars the plot helpers keep."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import helpers
+from helpers.explorer import EXPLORER_DPI, _figure_png
+
+RATE = 8000
+
+
+def tone(frequency_hz: float, gain: float = 0.5, seconds: float = 0.5) -> np.ndarray:
+    times = np.arange(round(seconds * RATE)) / RATE
+    return gain * np.sin(2 * np.pi * frequency_hz * times)
+
+
+def test_redraw_replaces_what_the_previous_block_drew():
+    figure, ax = helpers.new_figure()
+    reference = ax.axhline(0.0, color="grey")  # drawn once, before any block
+    for gain in (0.5, 0.2, 0.8):
+        with helpers.redraw(figure):
+            ax.plot(tone(440, gain))
+            ax.text(0, 0, f"gain {gain}")
+    assert ax.lines[0] is reference
+    assert len(ax.lines) == 2 and len(ax.texts) == 1
+    assert ax.texts[0].get_text() == "gain 0.8"
+    assert np.max(ax.lines[1].get_ydata()) == pytest.approx(0.8, abs=1e-3)
+
+
+def test_redraw_rescales_to_the_new_data():
+    figure, ax = helpers.new_figure()
+    with helpers.redraw(figure):
+        ax.plot(tone(440, gain=1.0))
+    _figure_png(figure)
+    with helpers.redraw(figure):
+        ax.plot(tone(440, gain=0.01))
+    _figure_png(figure)
+    assert ax.get_ylim()[1] < 0.02
+
+
+def test_helpers_reuse_their_colour_bar():
+    figure, ax = helpers.new_figure()
+    for frequency in (300, 1200, 2500):
+        with helpers.redraw(figure):
+            (image,) = helpers.plot_spectrogram(tone(frequency), RATE, ax=ax)
+    assert len(figure.axes) == 2, "one plot and one colour bar"
+    assert image.colorbar is not None
+    assert image.colorbar.mappable is image
+    assert len(ax.images) == 1
+    assert image.colorbar.ax.get_ylabel() == "Level (dBFS)"
+
+
+def test_plot_feature_colour_bar_follows_the_new_range():
+    figure, ax = helpers.new_figure()
+    for scale in (1.0, 3.0):
+        with helpers.redraw(figure):
+            image = helpers.plot_feature(scale * np.arange(12.0).reshape(3, 4), ax=ax,
+                                         colorbar_label="Value")
+    assert len(figure.axes) == 2
+    assert image.colorbar.mappable is image
+    assert image.colorbar.vmax == pytest.approx(33.0)
+
+
+def test_a_later_block_may_not_add_axes():
+    figure, ax = helpers.new_figure()
+    with helpers.redraw(figure):
+        ax.plot(tone(440))
+        figure.colorbar(ax.imshow(np.eye(3)), ax=ax)  # the first block may add axes
+    with pytest.raises(RuntimeError, match="added 1 axes again"):
+        with helpers.redraw(figure):
+            figure.colorbar(ax.imshow(np.eye(3)), ax=ax)
+    assert len(figure.axes) == 2
+
+
+def test_figure_png_is_the_figure_at_explorer_resolution():
+    figure, ax = helpers.new_figure(height=2.0)
+    ax.plot(tone(440))
+    png = _figure_png(figure)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        assert image.size == (round(figure.get_figwidth() * EXPLORER_DPI), 2 * EXPLORER_DPI)
+        pixels = np.asarray(image.convert("RGB"))
+    assert (pixels < 128).any(), "the line and the labels are drawn"
+
+
+def test_layout_is_found_once_and_kept():
+    figure, axes = helpers.new_figure(2, 1)
+    with helpers.redraw(figure):
+        helpers.plot_waveform(tone(440), RATE, ax=axes[0], title="short title")
+        helpers.plot_spectrogram(tone(440), RATE, ax=axes[1])
+    _figure_png(figure)
+    positions = [ax.get_position().bounds for ax in figure.axes]
+    with helpers.redraw(figure):
+        helpers.plot_waveform(tone(880), RATE, ax=axes[0], title="a much longer title " * 3)
+        helpers.plot_spectrogram(tone(880), RATE, ax=axes[1])
+    _figure_png(figure)
+    assert [ax.get_position().bounds for ax in figure.axes] == positions
+
+
+def reused_figure_explorer():
+    """An explorer whose render function redraws one figure (the notebooks' pattern)."""
+    figure, axes = helpers.new_figure(2, 1, height=4.0)
+    axes[0].set_ylim(-1, 1)
+
+    def render(frequency_hz: float, gain: float):
+        clip = tone(frequency_hz, gain)
+        with helpers.redraw(figure):
+            helpers.plot_waveform(clip, RATE, ax=axes[0], title=f"{frequency_hz:.0f} Hz")
+            helpers.plot_spectrogram(clip, RATE, ax=axes[1], vmax=0)
+        return figure, helpers.play(clip, RATE)
+
+    controls = [
+        helpers.Slider("frequency_hz", "Frequency", "Hz", 100.0, 3000.0, 440.0),
+        helpers.Slider("gain", "Gain", "", 0.1, 1.0, 0.5),
+    ]
+    return figure, helpers.Explorer(render, controls)
+
+
+def test_explorer_redraws_its_reused_figure():
+    figure, explorer = reused_figure_explorer()
+    pictures = []
+    for _ in range(2):
+        explorer.set(frequency_hz=2500.0, gain=1.0)
+        moved = explorer.figure_png
+        explorer.set(frequency_hz=440.0, gain=0.5)
+        pictures.append((moved, explorer.figure_png))
+    assert explorer._figure is figure
+    assert len(figure.axes) == 3, "two plots and one colour bar, however often it is redrawn"
+    assert pictures[0] == pictures[1], "same settings, same pixels: nothing is left over"
+    assert pictures[0][0] != pictures[0][1]
+    assert explorer.updates == 5
+
+
+def test_render_runs_on_one_torch_thread_by_default():
+    seen = []
+
+    def render(gain: float):
+        seen.append(torch.get_num_threads())
+        return helpers.new_figure()[0], None
+
+    before = torch.get_num_threads()
+    helpers.Explorer(render, [helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5)])
+    helpers.Explorer(render, [helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5)],
+                     torch_threads=None)
+    assert seen == [1, before]
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="torch_threads must be at least 1"):
+        helpers.Explorer(render, [helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5)],
+                         torch_threads=0)
