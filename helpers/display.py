@@ -216,9 +216,17 @@ def attach_colorbar(axis: Axes, mappable, label: str) -> Colorbar:
     """
     existing = getattr(axis, "_course_colorbar", None)
     if existing is not None and existing.ax in axis.figure.axes:
-        existing.update_normal(mappable)
+        old, new = existing.norm, mappable.norm
+        if (type(old), old.vmin, old.vmax) == (type(new), new.vmin, new.vmax) and (
+            existing.cmap.name == mappable.cmap.name
+        ):
+            mappable.set_norm(old)  # the same colours: the bar stays as drawn
+            existing.mappable = mappable
+        else:
+            existing.update_normal(mappable)
         mappable.colorbar = existing
-        existing.set_label(label)
+        if existing.ax.get_ylabel() != label:
+            existing.set_label(label)
         return existing
     colorbar = axis.figure.colorbar(mappable, ax=axis, label=label, pad=0.01)
     axis._course_colorbar = colorbar

@@ -197,24 +197,28 @@ def redraw(figure: Figure) -> Iterator[Figure]:
         axis.relim()
     before = {id(axis): {id(child) for child in axis.get_children()} for axis in tracked}
     axes_before = {id(axis) for axis in figure.axes}
-    yield figure
-    added_axes = [axis for axis in figure.axes if id(axis) not in axes_before]
+    try:
+        yield figure
+    finally:
+        # Recorded even when the block fails half-way, so the next block removes it.
+        added_axes = [axis for axis in figure.axes if id(axis) not in axes_before]
+        if previous is not None:
+            for axis in added_axes:
+                axis.remove()
+        drawn = [
+            child
+            for axis in tracked
+            for child in axis.get_children()
+            if id(child) not in before[id(axis)]
+        ]
+        figure._course_drawing = _Drawing(
+            drawn, added_axes if previous is None else previous.added_axes
+        )
     if previous is not None and added_axes:
-        for axis in added_axes:
-            axis.remove()
         raise RuntimeError(
             f"this redraw block added {len(added_axes)} axes again; create axes (and colour "
             "bars other than the plot helpers') once, outside redraw()"
         )
-    drawn = [
-        child
-        for axis in tracked
-        for child in axis.get_children()
-        if id(child) not in before[id(axis)]
-    ]
-    figure._course_drawing = _Drawing(
-        drawn, added_axes if previous is None else previous.added_axes
-    )
 
 
 def _figure_png(figure: Figure) -> bytes:

@@ -153,3 +153,30 @@ def test_render_runs_on_one_torch_thread_by_default():
     with pytest.raises(ValueError, match="torch_threads must be at least 1"):
         helpers.Explorer(render, [helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5)],
                          torch_threads=0)
+
+
+def test_colour_bar_with_the_same_colours_is_not_rebuilt():
+    figure, ax = helpers.new_figure()
+    with helpers.redraw(figure):
+        (first,) = helpers.plot_spectrogram(tone(300), RATE, ax=ax, vmax=0)
+    solids = first.colorbar.solids
+    with helpers.redraw(figure):
+        (second,) = helpers.plot_spectrogram(tone(2000), RATE, ax=ax, vmax=0)
+    assert second.colorbar is first.colorbar and second.colorbar.mappable is second
+    assert second.colorbar.solids is solids
+    assert second.norm is first.colorbar.norm
+    with helpers.redraw(figure):
+        (third,) = helpers.plot_spectrogram(tone(2000), RATE, ax=ax, vmax=-20)
+    assert third.colorbar.solids is not solids
+    assert third.colorbar.norm.vmax == -20
+
+
+def test_a_block_that_fails_is_still_replaced_by_the_next():
+    figure, ax = helpers.new_figure()
+    with pytest.raises(ValueError, match="waveform is empty"):
+        with helpers.redraw(figure):
+            ax.plot(tone(440))
+            helpers.plot_waveform(np.zeros(0), RATE, ax=ax)
+    with helpers.redraw(figure):
+        ax.plot(tone(880))
+    assert len(ax.lines) == 1
