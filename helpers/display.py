@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import QuadMesh
 from matplotlib.colorbar import Colorbar
 from matplotlib.image import AxesImage
+from matplotlib.ticker import MaxNLocator
 
 from ._validation import ArrayLike, as_numpy_2d, check_sample_rate
 from .measure import audio_stats, spectrogram_db_pooled
@@ -36,9 +37,10 @@ __all__ = [
 
 #: Width of a new figure, in inches.
 FIGURE_WIDTH = 9.0
-#: Above this many frames, the spectrogram's frames are max-pooled before drawing
-#: (computed a block at a time, so an hour of audio fits in memory).
-_MAX_DRAWN_FRAMES = 2000
+#: Time steps drawn per pixel column of the axes, at most: a spectrogram with more
+#: frames is max-pooled first (computed a block at a time, so an hour of audio fits in
+#: memory), as a waveform is drawn as its envelope.
+_STEPS_PER_PIXEL = 2
 
 
 def _axes_for_channels(
@@ -103,7 +105,7 @@ def plot_waveform(
     axes = _axes_for_channels(ax, channels, row_height=1.7)
     drawn = []
     for channel, axis in enumerate(axes):
-        limit = max_points or 2 * max(int(axis.get_window_extent().width), 200)
+        limit = max_points or _drawn_steps(axis)
         name = _channel_label(channel, channels)
         artist_label = " ".join(
             part for part in (label, name if axes.count(axis) > 1 else "") if part
@@ -163,19 +165,21 @@ def plot_spectrogram(
     list of the images drawn, one per channel.
     """
     sample_rate = check_sample_rate(sample_rate)
+    data = as_numpy_2d(waveform)
+    axes = _axes_for_channels(ax, data.shape[0], row_height=2.4)
     hop, freqs, level = spectrogram_db_pooled(
-        waveform, sample_rate, max_frames=_MAX_DRAWN_FRAMES, n_fft=n_fft,
+        data, sample_rate, max_frames=_drawn_steps(axes[0]), n_fft=n_fft,
         hop_length=hop_length, win_length=win_length, window=window,
     )
-    channels = level.shape[0]
     vmax = float(np.ceil(level.max())) if vmax is None else vmax
-    axes = _axes_for_channels(ax, channels, row_height=2.4)
+    shown = len(freqs) if fmax is None else min(int(np.searchsorted(freqs, fmax)) + 1, len(freqs))
     drawn = []
     for channel, axis in enumerate(axes):
         image = _draw_matrix(
-            axis, level[channel], hop, freqs, log_frequency, vmin=vmax - top_db, vmax=vmax
+            axis, level[channel, :shown], hop, freqs[:shown], log_frequency,
+            vmin=vmax - top_db, vmax=vmax,
         )
-        name = _channel_label(channel, channels)
+        name = _channel_label(channel, len(axes))
         axis.set_ylabel(f"Frequency (Hz)\n({name})" if name else "Frequency (Hz)")
         axis.set_ylim(20 if log_frequency else 0, fmax or sample_rate / 2)
         if colorbar:
@@ -185,6 +189,11 @@ def plot_spectrogram(
     if title:
         axes[0].set_title(title)
     return drawn
+
+
+def _drawn_steps(axis: Axes) -> int:
+    """How many time steps are worth drawing across ``axis``: a few per pixel column."""
+    return _STEPS_PER_PIXEL * max(int(axis.get_window_extent().width), 200)
 
 
 def _draw_matrix(axis, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, cmap="magma"):
@@ -284,6 +293,8 @@ def plot_feature(
     if ax is None:
         _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.0), layout="constrained")
     image = _draw_matrix(ax, data, hop, rows, False, vmin=vmin, vmax=vmax, cmap=cmap)
+    if np.array_equal(rows, np.round(rows)):  # numbered rows: no ticks between them
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Time (s)" if sample_rate is not None else "Frame")
     ax.set_ylabel(y_label)
     attach_colorbar(ax, image, colorbar_label or ("Level (dB)" if to_db else "Value"))

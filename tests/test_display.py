@@ -16,7 +16,6 @@ from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 
 import helpers
-from helpers import display
 
 RATE = 16000
 
@@ -223,14 +222,34 @@ def test_plot_spectrogram_long_input_is_pooled():
     rng = np.random.default_rng(1)
     long = rng.normal(0, 0.1, 60 * RATE).astype(np.float32)  # 3751 frames at hop 256
     frames = helpers.spectrogram_db(long, RATE)[0].shape[0]
-    assert frames > display._MAX_DRAWN_FRAMES
     (image,) = helpers.plot_spectrogram(long, RATE)
-    assert image.get_array().shape[-1] <= display._MAX_DRAWN_FRAMES
+    pixels = image.figure.bbox.width  # the axes are a little narrower
+    assert frames > 2 * pixels
+    assert pixels / 2 <= image.get_array().shape[-1] <= 2 * pixels
     _left, right, _, _ = image.get_extent()
     assert right == pytest.approx(60, rel=0.01)
 
 
+def test_plot_spectrogram_draws_rows_up_to_fmax_only():
+    (full,) = helpers.plot_spectrogram(sine(seconds=0.5), RATE)
+    (cropped,) = helpers.plot_spectrogram(sine(seconds=0.5), RATE, fmax=1000)
+    freqs = np.fft.rfftfreq(1024, 1 / RATE)
+    assert full.get_array().shape[0] == len(freqs)
+    assert cropped.get_array().shape[0] == np.searchsorted(freqs, 1000) + 1
+    _, _, bottom, top = cropped.get_extent()
+    assert bottom < 0 and top >= 1000
+    assert cropped.axes.get_ylim() == (0, 1000)
+    rows = cropped.get_array().shape[0]
+    np.testing.assert_array_equal(cropped.get_array(), full.get_array()[:rows])
+
+
 # --------------------------------------------------------------------------- plot_feature
+
+
+def test_plot_feature_numbered_rows_get_whole_number_ticks():
+    image = helpers.plot_feature(np.ones((12, 30)), y_coords=np.arange(1, 13), y_label="MFCC")
+    ticks = [tick for tick in image.axes.get_yticks() if 1 <= tick <= 12]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)
 
 
 @pytest.mark.parametrize("module", ["torch", "numpy"])
