@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
+import struct
 import weakref
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,6 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from .display import FIGURE_WIDTH, AudioPlayer
 
@@ -235,12 +235,39 @@ def _figure_png(figure: Figure) -> bytes:
     canvas.draw()
     if figure.get_layout_engine() is not None:
         figure.set_layout_engine("none")
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
-    buffer = io.BytesIO()
-    # Level 1 gives the same pixels as the default level 6 in about half the time, for a
-    # file about 10 % larger: a slider update waits for this.
-    Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(data)) + kind + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
+
+
+def encode_png(pixels: np.ndarray) -> bytes:
+    """An RGB image ``(height, width, 3)`` of ``uint8`` as a PNG file, quickly.
+
+    Plots are mostly flat colour, so their rows compress well as they are: written
+    without PNG's per-row prediction filters and with zlib's fastest level, a plot
+    encodes in about a third of the time Pillow takes at its fastest level, into a
+    smaller file. A slider update waits for this.
+    """
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise ValueError(
+            f"pixels must be uint8 of shape (height, width, 3), got {pixels.dtype} "
+            f"{pixels.shape}"
+        )
+    height, width, _ = pixels.shape
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0: none
+    rows[:, 1:] = pixels.reshape(height, 3 * width)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 
 import helpers
-from helpers.explorer import EXPLORER_DPI, _figure_png
+from helpers.explorer import EXPLORER_DPI, _figure_png, encode_png
 
 RATE = 8000
 
@@ -180,3 +180,16 @@ def test_a_block_that_fails_is_still_replaced_by_the_next():
     with helpers.redraw(figure):
         ax.plot(tone(880))
     assert len(ax.lines) == 1
+
+
+def test_encode_png_round_trips_exactly():
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    pixels[:10] = 255  # flat rows, as in a plot
+    with Image.open(io.BytesIO(encode_png(pixels))) as image:
+        assert image.format == "PNG" and image.mode == "RGB" and image.size == (53, 37)
+        np.testing.assert_array_equal(np.asarray(image), pixels)
+    with pytest.raises(ValueError, match=r"uint8 of shape \(height, width, 3\)"):
+        encode_png(pixels.astype(np.float32))
+    with pytest.raises(ValueError, match="got uint8 \\(4, 4, 4\\)"):
+        encode_png(np.zeros((4, 4, 4), dtype=np.uint8))
