@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -26,6 +27,8 @@ OPEN_TIMEOUT_S = 180
 RUN_TIMEOUT_S = 300
 #: Seconds allowed for an explorer to redraw after a slider moves.
 UPDATE_TIMEOUT_S = 60
+#: Seconds a control must stay in place before it is clicked or dragged.
+SETTLE_S = 0.2
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # The order in which JupyterLab picks the representation it renders.
@@ -191,6 +194,48 @@ _WATCH_HEIGHT_JS = """
   });
   box.__e2eObserver.observe(output);
 }
+"""
+
+
+# Scrolls an element into view (again whenever it is out of view or covered) and
+# resolves with its box once that has stayed the same, in view and uncovered at its
+# centre, for quietMs, checked every animation frame.
+_SETTLED_BOX_JS = """
+(node, [quietMs, timeoutMs]) => new Promise((resolve, reject) => {
+  const started = performance.now();
+  let last = null;
+  let since = started;
+  const shown = (r) => {
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return !!top && (node === top || node.contains(top));
+  };
+  const step = () => {
+    const now = performance.now();
+    let r = node.getBoundingClientRect();
+    let hit = shown(r);
+    if (!hit) {
+      node.scrollIntoView({block: 'center', inline: 'nearest'});
+      r = node.getBoundingClientRect();
+      hit = shown(r);
+    }
+    const box = {x: r.x, y: r.y, width: r.width, height: r.height};
+    const moved = !last || ['x', 'y', 'width', 'height'].some(key => box[key] !== last[key]);
+    if (moved || !hit) {
+      since = now;
+    } else if (now - since >= quietMs) {
+      resolve(box);
+      return;
+    }
+    last = box;
+    if (now - started > timeoutMs) {
+      reject(new Error(`still moving or covered, last at ${JSON.stringify(box)}`));
+      return;
+    }
+    requestAnimationFrame(step);
+  };
+  step();
+})
 """
 
 
@@ -390,25 +435,17 @@ class NotebookPage:
         """Scroll ``locator`` into view and return its box once the page stops moving.
 
         Cells outside the viewport are laid out lazily, so the page can shift for a
-        moment after scrolling; a click in that moment would land elsewhere.
+        moment after scrolling; a click in that moment would land elsewhere. The box
+        counts once it has stayed in view, unmoved and uncovered for :data:`SETTLE_S`.
         """
-        deadline = time.monotonic() + timeout_s
-        previous = None
-        while time.monotonic() < deadline:
-            locator.scroll_into_view_if_needed()
-            box = locator.bounding_box()
-            hit = locator.evaluate(
-                """(node) => {
-                    const r = node.getBoundingClientRect();
-                    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                    return !!top && (node === top || node.contains(top));
-                }"""
+        try:
+            return locator.evaluate(
+                _SETTLED_BOX_JS, [SETTLE_S * 1000, timeout_s * 1000], timeout=timeout_s * 1000
             )
-            if box is not None and hit and box == previous:
-                return box
-            previous = box
-            time.sleep(0.2)
-        raise AssertionError(f"{locator} did not come to rest in view within {timeout_s:.0f} s")
+        except PlaywrightError as error:
+            raise AssertionError(
+                f"{locator} did not come to rest in view within {timeout_s:.0f} s: {error}"
+            ) from None
 
     def wait_for_redraw(self, explorer: int, slider: int, before: dict, action: str) -> dict:
         """Wait until the explorer shows a new figure and a new sound; return the new state.
