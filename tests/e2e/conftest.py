@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 from pathlib import Path
 
 import pytest
@@ -71,10 +70,6 @@ def chromium() -> str:
     return path
 
 
-def _interrupt(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 @pytest.fixture(scope="module")
 def lab_server(chromium, tmp_path_factory):
     """JupyterLab on a copy of ``notebooks/``; stopped with its kernels whatever happens."""
@@ -83,15 +78,13 @@ def lab_server(chromium, tmp_path_factory):
     base = tmp_path_factory.mktemp("jupyterlab")
     shutil.copytree(ROOT / "notebooks", base / "root" / "notebooks")
     server = LabServer(base / "root", base / "state")
-    # A SIGTERM (e.g. a CI time-out) becomes an interruption, so the clean-up below runs.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # A SIGTERM (e.g. a CI time-out) is an interruption (tests/conftest.py): the clean-up runs.
     server.start()
     try:
         yield server
     finally:
         port = server.port
         server.stop()
-        signal.signal(signal.SIGTERM, previous)
         if not port_is_free(port):
             pytest.fail(f"port {port} is still in use after JupyterLab stopped", pytrace=False)
 
