@@ -13,6 +13,12 @@ matplotlib.use("Agg")
 # Set before nbval starts its kernels, which inherit this environment.
 os.environ["AUDIO_COURSE_OFFLINE"] = "1"
 
+# Two test processes, each with a kernel, share the cores (pyproject.toml). torch's OpenMP
+# threads spin for a while after each parallel step, waiting for more work, and that takes
+# the CPU the other kernel (or Chromium) needs; sleeping instead changes no result. Set
+# before torch is imported here or in a kernel.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests first: they take longest, so with two workers (pyproject.toml)
