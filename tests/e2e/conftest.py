@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: one JupyterLab server and one Chromium for all of them.
+"""Fixtures for the browser tests: one JupyterLab server, one Chromium and one JupyterLab
+page for all of them; each notebook is opened in that page in turn and closed afterwards.
 
 Chromium is Debian's (``apt-get install chromium``), driven through Playwright with
 ``executable_path``; no browser is downloaded. Without Chromium or Playwright the
@@ -12,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 from pathlib import Path
 
 import pytest
@@ -70,10 +70,6 @@ def chromium() -> str:
     return path
 
 
-def _interrupt(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 @pytest.fixture(scope="module")
 def lab_server(chromium, tmp_path_factory):
     """JupyterLab on a copy of ``notebooks/``; stopped with its kernels whatever happens."""
@@ -82,15 +78,13 @@ def lab_server(chromium, tmp_path_factory):
     base = tmp_path_factory.mktemp("jupyterlab")
     shutil.copytree(ROOT / "notebooks", base / "root" / "notebooks")
     server = LabServer(base / "root", base / "state")
-    # A SIGTERM (e.g. a CI time-out) becomes an interruption, so the clean-up below runs.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # A SIGTERM (e.g. a CI time-out) is an interruption (tests/conftest.py): the clean-up runs.
     server.start()
     try:
         yield server
     finally:
         port = server.port
         server.stop()
-        signal.signal(signal.SIGTERM, previous)
         if not port_is_free(port):
             pytest.fail(f"port {port} is still in use after JupyterLab stopped", pytrace=False)
 
@@ -109,13 +103,35 @@ def browser(chromium):
             browser.close()
 
 
+@pytest.fixture(scope="module")
+def jupyterlab(browser, lab_server):
+    """JupyterLab, loaded once with a fresh workspace; the notebooks are opened in it in turn."""
+    from lab_page import LabPage
+
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    lab = LabPage(page, lab_server.url, lab_server.token)
+    try:
+        try:
+            lab.load()
+        except Exception as error:
+            listing = "\n".join(f"  {item}" for item in _save_artefacts(lab, lab_server, "load"))
+            raise AssertionError(
+                f"JupyterLab did not load: {error}\nbrowser artefacts:\n{listing}"
+            ) from error
+        yield lab
+    finally:
+        context.close()
+
+
 def _artefact_folder(name: str) -> Path:
     return ARTEFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
 
 
-def _save_artefacts(notebook_page, server, name: str) -> list[Path]:
+def _save_artefacts(lab, server, name: str) -> list[Path]:
     folder = _artefact_folder(name)
-    saved = notebook_page.save_artefacts(folder)
+    saved = lab.save_artefacts(folder)
     server_log = folder / "jupyterlab.log"
     server_log.write_text(server.log_tail(400) + "\n", encoding="utf-8")
     saved.append(server_log)
@@ -123,28 +139,30 @@ def _save_artefacts(notebook_page, server, name: str) -> list[Path]:
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
-def notebook(request, browser, lab_server):
-    """One notebook opened in JupyterLab in a fresh browser page; its kernel is idle."""
+def notebook(request, jupyterlab, lab_server):
+    """One notebook opened in JupyterLab, its kernel idle; closed with its kernel afterwards."""
     from lab_page import NotebookPage
 
     path: Path = request.param
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    notebook_page = NotebookPage(page, lab_server.url, lab_server.token, path, "notebooks")
+    notebook_page = NotebookPage(jupyterlab, path, "notebooks")
     try:
         try:
             notebook_page.open()
         except Exception as error:
-            saved = _save_artefacts(notebook_page, lab_server, f"{path.stem}-open")
+            saved = _save_artefacts(jupyterlab, lab_server, f"{path.stem}-open")
             listing = "\n".join(f"  {item}" for item in saved)
             raise AssertionError(
                 f"JupyterLab could not open {path.name}: {error}\nbrowser artefacts:\n{listing}"
             ) from error
         yield notebook_page
     finally:
-        context.close()
-        lab_server.shutdown_kernels()
+        try:
+            notebook_page.close()
+        except Exception as error:
+            # The next notebook starts from a freshly loaded JupyterLab, not from this state.
+            jupyterlab.log(f"closing {path.name} failed ({error}); loading JupyterLab again")
+            lab_server.shutdown_kernels()
+            jupyterlab.load()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -159,7 +177,7 @@ def pytest_runtest_makereport(item, call):
     if notebook_page is None or server is None:
         return
     try:
-        saved = _save_artefacts(notebook_page, server, item.name)
+        saved = _save_artefacts(notebook_page.lab, server, item.name)
     except Exception as error:
         report.sections.append(("browser artefacts", f"could not save them: {error}"))
         return

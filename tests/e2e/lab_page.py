@@ -1,9 +1,10 @@
-"""Drive one notebook in JupyterLab through Playwright, the way a reader does.
+"""Drive JupyterLab and its notebooks through Playwright, the way a reader does.
 
 What the saved notebook shows (figures, audio players, widgets) is read from the
-``.ipynb`` file by :func:`saved_outputs`; :class:`NotebookPage` opens the
-notebook, clears and runs it from the menus, and reports what the browser shows.
-Nothing here knows a particular notebook.
+``.ipynb`` file by :func:`saved_outputs`. :class:`LabPage` is JupyterLab, loaded
+once in a browser page; :class:`NotebookPage` opens one notebook in it from the
+menus, clears and runs it, reports what the browser shows, and closes it again
+with its kernel. Nothing here knows a particular notebook.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -25,6 +27,8 @@ OPEN_TIMEOUT_S = 180
 RUN_TIMEOUT_S = 300
 #: Seconds allowed for an explorer to redraw after a slider moves.
 UPDATE_TIMEOUT_S = 60
+#: Seconds a control must stay in place before it is clicked or dragged.
+SETTLE_S = 0.2
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # The order in which JupyterLab picks the representation it renders.
@@ -193,39 +197,152 @@ _WATCH_HEIGHT_JS = """
 """
 
 
-class NotebookPage:
-    """One notebook opened in JupyterLab in its own browser page."""
+# Scrolls an element into view (again whenever it is out of view or covered) and
+# resolves with its box once that has stayed the same, in view and uncovered at its
+# centre, for quietMs, checked every animation frame.
+_SETTLED_BOX_JS = """
+(node, [quietMs, timeoutMs]) => new Promise((resolve, reject) => {
+  const started = performance.now();
+  let last = null;
+  let since = started;
+  const shown = (r) => {
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return !!top && (node === top || node.contains(top));
+  };
+  const step = () => {
+    const now = performance.now();
+    let r = node.getBoundingClientRect();
+    let hit = shown(r);
+    if (!hit) {
+      node.scrollIntoView({block: 'center', inline: 'nearest'});
+      r = node.getBoundingClientRect();
+      hit = shown(r);
+    }
+    const box = {x: r.x, y: r.y, width: r.width, height: r.height};
+    const moved = !last || ['x', 'y', 'width', 'height'].some(key => box[key] !== last[key]);
+    if (moved || !hit) {
+      since = now;
+    } else if (now - since >= quietMs) {
+      resolve(box);
+      return;
+    }
+    last = box;
+    if (now - started > timeoutMs) {
+      reject(new Error(`still moving or covered, last at ${JSON.stringify(box)}`));
+      return;
+    }
+    requestAnimationFrame(step);
+  };
+  step();
+})
+"""
 
-    def __init__(self, page: Page, base_url: str, token: str, path: Path, folder: str) -> None:
+
+class LabPage:
+    """JupyterLab in one browser page, in which notebooks are opened one after another."""
+
+    def __init__(self, page: Page, base_url: str, token: str) -> None:
         self.page = page
         self.base_url = base_url
         self.token = token
-        self.path = Path(path)  # the committed notebook
-        self.relative_path = f"{folder}/{self.path.name}"  # its copy, as the server sees it
         self.console: list[str] = []
-        self.timings: dict[str, float] = {}
-        self.ran = False
-        page.on("console", lambda message: self._log(f"console.{message.type}: {message.text}"))
-        page.on("pageerror", lambda error: self._log(f"page error: {error}"))
-        page.on("requestfailed", lambda request: self._log(
+        page.on("console", lambda message: self.log(f"console.{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: self.log(f"page error: {error}"))
+        page.on("requestfailed", lambda request: self.log(
             f"request failed: {request.method} {request.url[:200]} ({request.failure})"
         ))
 
-    def _log(self, line: str) -> None:
+    def log(self, line: str) -> None:
         self.console.append(f"{time.strftime('%H:%M:%S')} {line}")
 
-    # -- opening and running ------------------------------------------------------------
+    def load(self) -> None:
+        """Load JupyterLab with a fresh workspace and wait until it shows its launcher."""
+        self.log("loading JupyterLab")
+        self.page.goto(
+            f"{self.base_url}/lab?reset&token={self.token}", timeout=OPEN_TIMEOUT_S * 1000
+        )
+        self.page.wait_for_selector(".jp-Launcher", timeout=OPEN_TIMEOUT_S * 1000)
+
+    def menu(self, menu: str, item: str) -> None:
+        """Click a menu bar entry, then one of its items."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
+        self.page.locator(
+            ".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel",
+            has_text=re.compile(f"^{re.escape(item)}$"),
+        ).click()
+
+    def accept_dialog(self) -> None:
+        """Press the accepting button (e.g. "Open", "Ok") of the dialog that is shown."""
+        self.page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
+
+    def save_artefacts(self, folder: Path) -> list[Path]:
+        """Save a screenshot, the page's HTML and the browser console log into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        saved = []
+        screenshot = folder / "screenshot.png"
+        try:
+            self.page.screenshot(path=str(screenshot), timeout=30_000)
+            saved.append(screenshot)
+        except Exception as error:  # a broken page must not hide the test's own failure
+            self.log(f"(screenshot failed: {error})")
+        page_html = folder / "page.html"
+        try:
+            page_html.write_text(self.page.content(), encoding="utf-8")
+            saved.append(page_html)
+        except Exception as error:
+            self.log(f"(saving the page's HTML failed: {error})")
+        console = folder / "console.log"
+        console.write_text("\n".join(self.console) + "\n", encoding="utf-8")
+        saved.append(console)
+        return saved
+
+
+class NotebookPage:
+    """One notebook, opened in JupyterLab from its menus."""
+
+    def __init__(self, lab: LabPage, path: Path, folder: str) -> None:
+        self.lab = lab
+        self.page = lab.page
+        self.path = Path(path)  # the committed notebook
+        self.relative_path = f"{folder}/{self.path.name}"  # its copy, as the server sees it
+        self.timings: dict[str, float] = {}
+        self.ran = False
+
+    # -- opening, running and closing -----------------------------------------------------
 
     def open(self) -> None:
-        """Open the notebook in a fresh workspace and wait until its kernel is idle."""
+        """Open the notebook from "File > Open from Path…" and wait until its kernel is idle."""
         started = time.monotonic()
-        self.page.goto(
-            f"{self.base_url}/lab/tree/{self.relative_path}?reset&token={self.token}",
+        self.lab.log(f"opening {self.relative_path}")
+        self.lab.menu("File", "Open from Path…")
+        self.page.locator(".jp-Dialog input").fill(self.relative_path)
+        self.lab.accept_dialog()
+        self.page.wait_for_function(
+            """([selector, name]) => {
+                const tab = document.querySelector(
+                    '.lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel');
+                return tab && tab.textContent.trim() === name
+                    && document.querySelector(selector + ' .jp-Cell');
+            }""",
+            arg=[NOTEBOOK, self.path.name],
             timeout=OPEN_TIMEOUT_S * 1000,
         )
-        self.page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=OPEN_TIMEOUT_S * 1000)
         self.wait_idle(OPEN_TIMEOUT_S)
+        # A notebook closed just before goes once its kernel has shut down, meanwhile.
+        self.page.wait_for_function(
+            "() => document.querySelectorAll('.jp-NotebookPanel').length === 1",
+            timeout=OPEN_TIMEOUT_S * 1000,
+            polling=100,
+        )
         self.timings["open"] = time.monotonic() - started
+
+    def close(self) -> None:
+        """"File > Close and Shut Down Notebook…": JupyterLab shuts the kernel down, then
+        closes the notebook; the next :meth:`open` waits until it has."""
+        self.lab.log(f"closing {self.relative_path}")
+        self.lab.menu("File", "Close and Shut Down Notebook…")
+        self.lab.accept_dialog()
 
     def wait_idle(self, timeout_s: float) -> None:
         """Wait until the shown notebook's kernel is connected and idle."""
@@ -242,14 +359,6 @@ class NotebookPage:
             timeout=timeout_s * 1000,
         )
 
-    def menu(self, menu: str, item: str) -> None:
-        """Click a menu bar entry, then one of its items."""
-        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
-        self.page.locator(
-            ".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel",
-            has_text=re.compile(f"^{re.escape(item)}$"),
-        ).click()
-
     def code_cell_count(self) -> int:
         return self.page.locator(f"{NOTEBOOK} .jp-CodeCell").count()
 
@@ -262,7 +371,7 @@ class NotebookPage:
         if self.ran:
             return
         started = time.monotonic()
-        self.menu("Edit", "Clear Outputs of All Cells")
+        self.lab.menu("Edit", "Clear Outputs of All Cells")
         self.page.wait_for_function(
             """(selector) => Array.from(document.querySelectorAll(selector + ' .jp-CodeCell'))
                 .every(cell => !cell.querySelector('.jp-OutputArea-output')
@@ -271,7 +380,7 @@ class NotebookPage:
             arg=NOTEBOOK,
             timeout=30_000,
         )
-        self.menu("Run", "Run All Cells")
+        self.lab.menu("Run", "Run All Cells")
         self.page.wait_for_function(
             """(selector) => {
                 const prompts = Array.from(
@@ -326,25 +435,17 @@ class NotebookPage:
         """Scroll ``locator`` into view and return its box once the page stops moving.
 
         Cells outside the viewport are laid out lazily, so the page can shift for a
-        moment after scrolling; a click in that moment would land elsewhere.
+        moment after scrolling; a click in that moment would land elsewhere. The box
+        counts once it has stayed in view, unmoved and uncovered for :data:`SETTLE_S`.
         """
-        deadline = time.monotonic() + timeout_s
-        previous = None
-        while time.monotonic() < deadline:
-            locator.scroll_into_view_if_needed()
-            box = locator.bounding_box()
-            hit = locator.evaluate(
-                """(node) => {
-                    const r = node.getBoundingClientRect();
-                    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                    return !!top && (node === top || node.contains(top));
-                }"""
+        try:
+            return locator.evaluate(
+                _SETTLED_BOX_JS, [SETTLE_S * 1000, timeout_s * 1000], timeout=timeout_s * 1000
             )
-            if box is not None and hit and box == previous:
-                return box
-            previous = box
-            time.sleep(0.2)
-        raise AssertionError(f"{locator} did not come to rest in view within {timeout_s:.0f} s")
+        except PlaywrightError as error:
+            raise AssertionError(
+                f"{locator} did not come to rest in view within {timeout_s:.0f} s: {error}"
+            ) from None
 
     def wait_for_redraw(self, explorer: int, slider: int, before: dict, action: str) -> dict:
         """Wait until the explorer shows a new figure and a new sound; return the new state.
@@ -395,26 +496,3 @@ class NotebookPage:
             timeout=UPDATE_TIMEOUT_S * 1000,
             polling=100,
         )
-
-    # -- failure artefacts ----------------------------------------------------------------
-
-    def save_artefacts(self, folder: Path) -> list[Path]:
-        """Save a screenshot, the page's HTML and the browser console log into ``folder``."""
-        folder.mkdir(parents=True, exist_ok=True)
-        saved = []
-        screenshot = folder / "screenshot.png"
-        try:
-            self.page.screenshot(path=str(screenshot), timeout=30_000)
-            saved.append(screenshot)
-        except Exception as error:  # a broken page must not hide the test's own failure
-            self._log(f"(screenshot failed: {error})")
-        page_html = folder / "page.html"
-        try:
-            page_html.write_text(self.page.content(), encoding="utf-8")
-            saved.append(page_html)
-        except Exception as error:
-            self._log(f"(saving the page's HTML failed: {error})")
-        console = folder / "console.log"
-        console.write_text("\n".join(self.console) + "\n", encoding="utf-8")
-        saved.append(console)
-        return saved

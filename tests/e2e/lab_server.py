@@ -1,6 +1,6 @@
 """Start JupyterLab for the browser tests, wait until it answers, and stop it completely.
 
-The server runs from this Python environment (``sys.executable -m jupyter lab``) on
+The server runs from this Python environment (``sys.executable -m jupyterlab``) on
 127.0.0.1, on a free port, with a random token, a fresh root folder, fresh
 settings, workspaces and runtime folders, and no outside network use (no news,
 no update checks). :meth:`LabServer.stop` shuts the kernels down through the
@@ -115,7 +115,7 @@ class LabServer:
 
     def command(self) -> list[str]:
         command = [
-            *_dies_with_parent(sys.executable), "-m", "jupyter", "lab",
+            *_dies_with_parent(sys.executable), "-m", "jupyterlab",
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={self.port}",
