@@ -338,8 +338,11 @@ class NotebookPage:
         self.timings["open"] = time.monotonic() - started
 
     def close(self) -> None:
-        """"File > Close and Shut Down Notebook…": JupyterLab shuts the kernel down, then
-        closes the notebook; the next :meth:`open` waits until it has."""
+        """Close the notebook with "File > Close and Shut Down Notebook…".
+
+        JupyterLab shuts the kernel down, then closes the notebook; the next :meth:`open`
+        waits until it has, so the two overlap.
+        """
         self.lab.log(f"closing {self.relative_path}")
         self.lab.menu("File", "Close and Shut Down Notebook…")
         self.lab.accept_dialog()
