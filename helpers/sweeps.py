@@ -326,15 +326,27 @@ def sweep_gain_db(
     half = window_octaves / 2
     starts = sweep.time_at(wanted * 2**-half)
     stops = sweep.time_at(wanted * 2**half)
-    gains = []
-    for start, stop in zip(starts, stops, strict=True):
-        out_part = out[math.ceil(start * output_rate) : math.floor(stop * output_rate) + 1]
-        rate = sweep.sample_rate
-        in_part = source[math.ceil(start * rate) : math.floor(stop * rate) + 1]
-        if out_part.size < 4:
-            raise ValueError("the window holds too few output samples; raise window_octaves")
-        gains.append(np.mean(out_part**2) / np.mean(in_part**2))
-    return np.maximum(10 * np.log10(np.maximum(gains, 1e-300)), FLOOR_DB)
+    out_power = _window_mean_power(out, starts, stops, output_rate)
+    in_power = _window_mean_power(source, starts, stops, sweep.sample_rate)
+    return np.maximum(10 * np.log10(np.maximum(out_power / in_power, 1e-300)), FLOOR_DB)
+
+
+def _window_mean_power(
+    signal: np.ndarray, starts_s: np.ndarray, stops_s: np.ndarray, sample_rate: int
+) -> np.ndarray:
+    """Mean of ``signal**2`` over the samples from each start to each stop time (inclusive)."""
+    first = np.ceil(np.asarray(starts_s) * sample_rate).astype(np.intp)
+    after = np.minimum(np.floor(np.asarray(stops_s) * sample_rate).astype(np.intp) + 1,
+                       signal.shape[0])
+    counts = after - first
+    if np.any(counts < 4):
+        raise ValueError("the window holds too few output samples; raise window_octaves")
+    bounds = np.empty(2 * first.shape[0], dtype=np.intp)
+    bounds[0::2], bounds[1::2] = first, after
+    # Sums over [first, after) for every window at once; the appended zero lets a window
+    # end at the last sample.
+    sums = np.add.reduceat(np.append(signal**2, 0.0), bounds)[0::2]
+    return sums / counts
 
 
 @dataclass(frozen=True)
