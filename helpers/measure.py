@@ -229,7 +229,7 @@ def average_spectrum(
             f"the signal has {data.shape[-1]} samples, fewer than n_fft={n_fft}; "
             "pass a smaller n_fft"
         )
-    window = torch.hannstft_window(n_fft, device=data.device)
+    window = torch.hann_window(n_fft, device=data.device)
     spectrum = torch.stft(
         data, n_fft, hop_length=n_fft // 4, window=window, center=False, return_complex=True
     )

@@ -140,7 +140,10 @@ def plot_waveform(
         lower = np.minimum.reduceat(samples, starts)
         upper = np.maximum.reduceat(samples, starts)
         centres = (starts + np.diff(np.append(starts, frames)) / 2) / sample_rate
-        artist = ax.fill_between(centres, lower, upper, step="mid", **{"linewidth": 0.5, **kwargs})
+        # color=None keeps the envelope's colour fixed (no colour cycling), so a redrawn
+        # figure looks the same for the same settings.
+        options = {"linewidth": 0.5, "color": None, **kwargs}
+        artist = ax.fill_between(centres, lower, upper, step="mid", **options)
     ax.set_xlim(0, frames / sample_rate)
     ax.set_xlabel("Time (s)")
     ax.set_ylabel("Amplitude")

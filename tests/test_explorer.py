@@ -36,13 +36,13 @@ class Recorder:
         ax.plot(times, tone)
         ax.set_xlabel("Time (s)")
         ax.set_ylabel("Amplitude")
-        return figure, helpers.play(tone, RATE, label=shape)
+        return figure, helpers.play(tone, RATE, title=shape)
 
 
 CONTROLS = [
-    helpers.Slider("cutoff_hz", "Cutoff", "Hz", 100.0, 3000.0, 300.0, log=True),
-    helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5, step=0.1),
-    helpers.Choice("shape", "Shape", {"Sine wave": "sine", "Square wave": "square"}, "sine"),
+    helpers.Slider(name="cutoff_hz", label="Cutoff", unit="Hz", minimum=100.0, maximum=3000.0, default=300.0, log=True),
+    helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5, step=0.1),
+    helpers.Choice(name="shape", label="Shape", options={"Sine wave": "sine", "Square wave": "square"}, default="sine"),
 ]
 
 
@@ -75,7 +75,7 @@ def test_set_renders_exactly_once_more(made):
     assert render.calls[-1] == {"cutoff_hz": 1000.0, "gain": 0.2, "shape": "square"}
     assert explorer.updates == 2
     assert explorer.values == {"cutoff_hz": 1000.0, "gain": 0.2, "shape": "square"}
-    assert explorer.audio.label == "square"
+    assert explorer.audio.title == "square"
     assert explorer.audio.peak_dbfs == pytest.approx(20 * np.log10(0.2), abs=0.01)
 
 
@@ -171,7 +171,7 @@ def test_render_without_audio(figures_stay_closed):
 
 
 def test_linear_slider_widget():
-    slider = helpers.Slider("gain", "Gain", "dB", -20.0, 20.0, 0.0)
+    slider = helpers.Slider(name="gain", label="Gain", unit="dB", minimum=-20.0, maximum=20.0, default=0.0)
     widget = slider.make_widget()
     assert isinstance(widget, widgets.FloatSlider)
     assert widget.description == "Gain (dB)"
@@ -182,7 +182,7 @@ def test_linear_slider_widget():
 
 
 def test_log_slider_widget():
-    slider = helpers.Slider("cutoff_hz", "Cutoff", "Hz", 100.0, 10000.0, 1000.0, log=True)
+    slider = helpers.Slider(name="cutoff_hz", label="Cutoff", unit="Hz", minimum=100.0, maximum=10000.0, default=1000.0, log=True)
     widget = slider.make_widget()
     assert isinstance(widget, widgets.FloatLogSlider)
     assert widget.description == "Cutoff (Hz)"
@@ -193,8 +193,7 @@ def test_log_slider_widget():
 
 
 def test_choice_widget():
-    choice = helpers.Choice("window", "Window", {"Hann": "hann", "Rectangular": "rectangular"},
-                            "hann")
+    choice = helpers.Choice(name="window", label="Window", options={"Hann": "hann", "Rectangular": "rectangular"}, default="hann")
     widget = choice.make_widget()
     assert isinstance(widget, widgets.Dropdown)
     assert widget.description == "Window"
@@ -215,4 +214,4 @@ def test_new_figure_is_not_registered_with_pyplot(figures_stay_closed):
     assert isinstance(figure, Figure)
     assert len(axes) == 2
     assert figure.get_figheight() == 4.0
-    assert figure.dpi == explorer_module.EXPLORER_DPI
+    assert figure.dpi == helpers.figures.DPI
