@@ -35,14 +35,28 @@ def draw_values(controls: list[Any], updates: int, rng: random.Random) -> list[d
         elif control.log:
             low, high = math.log10(control.minimum), math.log10(control.maximum)
             column = [
-                min(max(10 ** _snap(rng.uniform(low, high), low, control.step or 0.01),
-                        control.minimum), control.maximum)
+                min(
+                    max(
+                        10 ** _snap(rng.uniform(low, high), low, control.step or 0.01),
+                        control.minimum,
+                    ),
+                    control.maximum,
+                )
                 for _ in range(updates)
             ]
         else:
             column = [
-                min(max(_snap(rng.uniform(control.minimum, control.maximum), control.minimum, control.step),
-                        control.minimum), control.maximum)
+                min(
+                    max(
+                        _snap(
+                            rng.uniform(control.minimum, control.maximum),
+                            control.minimum,
+                            control.step,
+                        ),
+                        control.minimum,
+                    ),
+                    control.maximum,
+                )
                 for _ in range(updates)
             ]
         columns[control.name] = column

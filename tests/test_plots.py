@@ -73,9 +73,12 @@ def test_plot_waveform_multi_channel_names_the_fix():
 
 
 def test_plot_waveform_one_axes_per_channel_by_a_loop():
-    figure, axes = helpers.new_figure(2, 1, sharex=True)
+    _figure, axes = helpers.new_figure(2, 1, sharex=True)
     stereo = sine(channels=2)
-    lines = [helpers.plot_waveform(channel, RATE, ax=ax) for channel, ax in zip(stereo, axes)]
+    lines = [
+        helpers.plot_waveform(channel, RATE, ax=ax)
+        for channel, ax in zip(stereo, axes, strict=True)
+    ]
     assert [line.axes for line in lines] == list(axes)
 
 

@@ -62,8 +62,9 @@ def test_plot_feature_colour_bar_follows_the_new_range():
     figure, ax = helpers.new_figure()
     for scale in (1.0, 3.0):
         with helpers.redraw(figure):
-            image = helpers.plot_feature(scale * np.arange(12.0).reshape(3, 4), ax=ax,
-                                         colorbar_label="Value")
+            image = helpers.plot_feature(
+                scale * np.arange(12.0).reshape(3, 4), ax=ax, colorbar_label="Value"
+            )
     assert len(figure.axes) == 2
     assert image.colorbar.mappable is image
     assert image.colorbar.vmax == pytest.approx(33.0)
@@ -118,7 +119,14 @@ def reused_figure_explorer():
         return figure, helpers.play(clip, RATE)
 
     controls = [
-        helpers.Slider(name="frequency_hz", label="Frequency", unit="Hz", minimum=100.0, maximum=3000.0, default=440.0),
+        helpers.Slider(
+            name="frequency_hz",
+            label="Frequency",
+            unit="Hz",
+            minimum=100.0,
+            maximum=3000.0,
+            default=440.0,
+        ),
         helpers.Slider(name="gain", label="Gain", unit="", minimum=0.1, maximum=1.0, default=0.5),
     ]
     return figure, helpers.Explorer(render, controls)
@@ -147,14 +155,27 @@ def test_render_runs_on_one_torch_thread_by_default():
         return helpers.new_figure()[0], None
 
     before = torch.get_num_threads()
-    helpers.Explorer(render, [helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5)])
-    helpers.Explorer(render, [helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5)],
-                     torch_threads=None)
+    helpers.Explorer(
+        render,
+        [helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5)],
+    )
+    helpers.Explorer(
+        render,
+        [helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5)],
+        torch_threads=None,
+    )
     assert seen == [1, before]
     assert torch.get_num_threads() == before
     with pytest.raises(ValueError, match="torch_threads must be at least 1"):
-        helpers.Explorer(render, [helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5)],
-                         torch_threads=0)
+        helpers.Explorer(
+            render,
+            [
+                helpers.Slider(
+                    name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5
+                )
+            ],
+            torch_threads=0,
+        )
 
 
 def test_colour_bar_with_the_same_colours_is_not_rebuilt():

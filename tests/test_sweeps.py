@@ -230,5 +230,6 @@ def test_plots_return_what_they_drew(sweep):
 
 
 def test_frequency_labels_and_nice_steps():
-    assert [frequency_label(f) for f in (20.0, 500.0, 1000.0, 12000.0)] == ["20", "500", "1k", "12k"]
+    labels = [frequency_label(f) for f in (20.0, 500.0, 1000.0, 12000.0)]
+    assert labels == ["20", "500", "1k", "12k"]
     assert nice_frequencies(10, 100) == [10.0, 20.0, 50.0, 100.0]
