@@ -58,8 +58,8 @@ def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
     target, estimate : magnitude spectrograms (not power, not dB) of the same shape,
         torch or numpy, e.g. ``stft(x).abs()`` and ``stft(reconstruction).abs()``.
     """
-    reference = as_array(target, "target")
-    guess = as_array(estimate, "estimate")
+    reference = as_array(target, "target").astype(np.float64)
+    guess = as_array(estimate, "estimate").astype(np.float64)
     if reference.shape != guess.shape:
         raise ValueError(
             f"target has shape {reference.shape} but estimate has shape {guess.shape}; "
@@ -347,8 +347,8 @@ class Difference:
 
 def max_difference(ours: ArrayLike, reference: ArrayLike) -> Difference:
     """Compare two arrays of the same shape: ``max|a - b|`` and ``max|a - b| / max|b|``."""
-    mine = as_array(ours, "ours")
-    theirs = as_array(reference, "reference")
+    mine = as_array(ours, "ours").astype(np.float64)
+    theirs = as_array(reference, "reference").astype(np.float64)
     if mine.shape != theirs.shape:
         raise ValueError(
             f"shapes differ: ours {mine.shape}, reference {theirs.shape}; check frames "

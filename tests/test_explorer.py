@@ -259,7 +259,7 @@ def test_slider_and_choice_take_keywords_only():
 
 
 def test_slider_rejects_a_default_outside_its_range():
-    with pytest.raises(ValueError, match="default 5.0 lies outside"):
+    with pytest.raises(ValueError, match=r"default 5\.0 lies outside"):
         helpers.Slider(name="gain", label="Gain", minimum=0.0, maximum=1.0, default=5.0)
     with pytest.raises(ValueError, match="minimum > 0"):
         helpers.Slider(name="f", label="F", minimum=0.0, maximum=1.0, default=0.5, log=True)

@@ -119,7 +119,7 @@ def test_docstring_documents_every_parameter_and_the_artist(name):
 @pytest.mark.parametrize("name", sorted(PLOTS))
 def test_draws_on_the_given_axes_and_returns_the_artist(name):
     args, required = CASES[name]
-    figure, ax = figures.new_figure()
+    _figure, ax = figures.new_figure()
     artist = PLOTS[name](*args, ax=ax, title="clip", zorder=7, **required)
     assert isinstance(artist, Artist)
     assert artist.axes is ax
@@ -152,7 +152,7 @@ def test_new_figure_sizes():
 
 
 def test_attach_colorbar_takes_ax_by_keyword():
-    figure, ax = figures.new_figure()
+    _figure, ax = figures.new_figure()
     image = ax.imshow(np.zeros((2, 2)))
     bar = helpers.attach_colorbar(image, label="Value")
     assert helpers.attach_colorbar(image, ax=ax, label="Level (dB)") is bar
