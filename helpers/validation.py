@@ -211,9 +211,14 @@ def _extremes_are_finite(array: np.ndarray | torch.Tensor) -> bool:
     return bool(np.isfinite(array.min()) and np.isfinite(array.max()))
 
 
+def _is_number(value: Any, kinds: tuple = (int, float, np.integer, np.floating)) -> bool:
+    """True for a real number of one of ``kinds`` (``True``/``False`` are not numbers here)."""
+    return isinstance(value, kinds) and not isinstance(value, bool | np.bool_)
+
+
 def check_sample_rate(sample_rate: Any, name: str = "sample_rate") -> int:
     """Return ``sample_rate`` as a positive ``int`` number of Hz, or raise."""
-    if isinstance(sample_rate, bool) or not isinstance(sample_rate, int | float | np.integer):
+    if not _is_number(sample_rate, (int, float, np.integer)):
         raise TypeError(f"{name} must be a number of samples per second, got {sample_rate!r}")
     if not math.isfinite(sample_rate) or sample_rate <= 0 or int(sample_rate) != sample_rate:
         raise ValueError(
@@ -229,16 +234,14 @@ def check_count(value: Any, name: str, *, minimum: int = 1, unit: str = "") -> i
     number of samples >= 1, got 1.5".
     """
     what = f"a whole number of {unit}" if unit else "a whole number"
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+    if not _is_number(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be {what} >= {minimum}, got {value!r}")
     return int(value)
 
 
 def check_seconds(value: Any, name: str, *, positive: bool = False) -> float:
     """Return ``value`` as a finite float number of seconds (``>= 0``, or ``> 0``), or raise."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
-        math.isfinite(value)
-    ):
+    if not _is_number(value) or not math.isfinite(value):
         raise ValueError(f"{name} must be a number of seconds, got {value!r}")
     if value < 0 or (positive and value == 0):
         raise ValueError(f"{name} must be {'> 0' if positive else '>= 0'} seconds, got {value}")
@@ -248,9 +251,7 @@ def check_seconds(value: Any, name: str, *, positive: bool = False) -> float:
 def check_frequency(value: Any, sample_rate: int, name: str = "cutoff_hz") -> float:
     """Return ``value`` (Hz) if it lies strictly between 0 and the Nyquist frequency."""
     nyquist = check_sample_rate(sample_rate) / 2
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
-        0 < value < nyquist
-    ):
+    if not _is_number(value) or not 0 < value < nyquist:
         raise ValueError(
             f"{name} must lie between 0 and the Nyquist frequency {nyquist:g} Hz, got {value}"
         )
