@@ -47,6 +47,20 @@ MEL_SCALES = ("htk", "slaney")
 _MEL_TICKS_HZ = (0, 250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 22050)
 
 
+def _same_shape(
+    first: ArrayLike, second: ArrayLike, names: tuple[str, str], fix: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays as float64 numpy, checked by :func:`as_array`, or a ValueError if the
+    shapes differ (the message names both shapes and ``fix``)."""
+    one, other = (as_array(value, name).astype(np.float64) for value, name in zip(
+        (first, second), names, strict=True))
+    if one.shape != other.shape:
+        raise ValueError(
+            f"shapes differ: {names[0]} {one.shape}, {names[1]} {other.shape}; {fix}"
+        )
+    return one, other
+
+
 def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
     """How far a magnitude spectrogram is from the target one, in dB.
 
@@ -58,13 +72,10 @@ def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
     target, estimate : magnitude spectrograms (not power, not dB) of the same shape,
         torch or numpy, e.g. ``stft(x).abs()`` and ``stft(reconstruction).abs()``.
     """
-    reference = as_array(target, "target").astype(np.float64)
-    guess = as_array(estimate, "estimate").astype(np.float64)
-    if reference.shape != guess.shape:
-        raise ValueError(
-            f"target has shape {reference.shape} but estimate has shape {guess.shape}; "
-            "compute both with the same STFT settings and signal length"
-        )
+    reference, guess = _same_shape(
+        target, estimate, ("target", "estimate"),
+        "compute both with the same STFT settings and signal length",
+    )
     if np.any(reference < 0) or np.any(guess < 0):
         raise ValueError(
             "magnitudes must be >= 0; pass |STFT| (e.g. spec.abs()), not a dB spectrogram"
@@ -347,13 +358,10 @@ class Difference:
 
 def max_difference(ours: ArrayLike, reference: ArrayLike) -> Difference:
     """Compare two arrays of the same shape: ``max|a - b|`` and ``max|a - b| / max|b|``."""
-    mine = as_array(ours, "ours").astype(np.float64)
-    theirs = as_array(reference, "reference").astype(np.float64)
-    if mine.shape != theirs.shape:
-        raise ValueError(
-            f"shapes differ: ours {mine.shape}, reference {theirs.shape}; check frames "
-            "(center, hop_length) and bins (n_fft, n_mels, n_mfcc)"
-        )
+    mine, theirs = _same_shape(
+        ours, reference, ("ours", "reference"),
+        "check frames (center, hop_length) and bins (n_fft, n_mels, n_mfcc)",
+    )
     peak = float(np.max(np.abs(theirs)))
     max_abs = float(np.max(np.abs(mine - theirs)))
     return Difference(max_abs=max_abs, max_rel=max_abs / peak if peak else float("inf"))
