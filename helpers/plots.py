@@ -211,7 +211,7 @@ def plot_spectrogram(
     """
     sample_rate = check_sample_rate(sample_rate)
     samples = as_mono(waveform, fix=_ONE_CHANNEL)
-    ax = target_axes(ax, height=2.8)
+    ax = target_axes(ax)
     hop, freqs, level = spectrogram_db_pooled(
         samples, sample_rate, max_frames=_drawn_steps(ax), n_fft=n_fft,
         hop_length=hop_length, win_length=win_length, window=window,
