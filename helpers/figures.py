@@ -92,13 +92,13 @@ def redraw(figure: Figure) -> Iterator[Figure]:
     new images), and whatever was drawn before the first block (a static reference
     curve, say). Draw the whole changing part of the figure inside the block::
 
-            figure, axes = helpers.new_figure(2, 1)
+        figure, axes = helpers.new_figure(2, 1)
 
         def render(gain):
             with helpers.redraw(figure):
-                helpers.plot_waveform(gain * clip, rate, ax=axes[0])
-                helpers.plot_spectrogram(gain * clip, rate, ax=axes[1])
-            return figure, helpers.play(gain * clip, rate)
+                helpers.plot_waveform(gain * clip, sample_rate, ax=axes[0])
+                helpers.plot_spectrogram(gain * clip, sample_rate, ax=axes[1])
+            return figure, helpers.play(gain * clip, sample_rate)
 
     Axes may be added only by the first block (e.g. a colour bar); a later block
     that adds axes again raises ``RuntimeError``, since they would pile up.
