@@ -3,8 +3,8 @@
 * :func:`energy_decay_curve`, :func:`fit_decay` and :func:`estimate_rt60`: Schroeder's
   backward integral of an impulse response, a straight line fitted between two levels
   (:data:`FIT_RANGES`: T20, T30) and the reverberation time it implies;
-* :func:`find_noise_floor`: where a measured response's
-  decay meets its noise floor (Lundeby et al., 1995);
+* :func:`find_noise_floor`: where a measured response's decay meets its noise floor
+  (Lundeby et al., 1995);
 * :func:`analyse_decay` and :func:`plot_energy_decay`: the curve truncated and
   compensated at the noise floor, with T20/T30 fits, and its plot (the plot contract of
   :mod:`helpers.plots`).
