@@ -125,7 +125,7 @@ def plot_waveform(
     matplotlib.lines.Line2D or matplotlib.collections.PolyCollection
     """
     sample_rate = check_sample_rate(sample_rate)
-    samples = as_mono(waveform, fix=_ONE_CHANNEL)
+    samples = as_mono(waveform, fix=_ONE_CHANNEL, dtype=None)
     if max_points is not None:
         check_count(max_points, "max_points", minimum=2)
     ax = target_axes(ax, height=2.3)
@@ -210,7 +210,7 @@ def plot_spectrogram(
     matplotlib.image.AxesImage or matplotlib.collections.QuadMesh
     """
     sample_rate = check_sample_rate(sample_rate)
-    samples = as_mono(waveform, fix=_ONE_CHANNEL)
+    samples = as_mono(waveform, fix=_ONE_CHANNEL, dtype=None)
     ax = target_axes(ax)
     hop, freqs, level = spectrogram_db_pooled(
         samples, sample_rate, max_frames=_drawn_steps(ax), n_fft=n_fft,

@@ -160,8 +160,10 @@ def as_waveform(
     )
 
 
-def as_mono(value: Any, name: str = "waveform", *, fix: str | None = None) -> np.ndarray:
-    """Return one channel of ``value`` as a 1-D float64 numpy array, or raise.
+def as_mono(
+    value: Any, name: str = "waveform", *, fix: str | None = None, dtype: Any = np.float64
+) -> np.ndarray:
+    """Return one channel of ``value`` as a 1-D numpy array (float64 by default), or raise.
 
     Parameters
     ----------
@@ -172,6 +174,8 @@ def as_mono(value: Any, name: str = "waveform", *, fix: str | None = None) -> np
     fix : str or None
         What the message tells a caller with several channels to do; default
         "pick one, e.g. {name}[0]".
+    dtype : numpy dtype or None
+        The result's dtype; ``None`` keeps the input's (no copy of a long float32 clip).
     """
     data = as_waveform(value, name)
     if data.shape[0] != 1:
@@ -179,7 +183,7 @@ def as_mono(value: Any, name: str = "waveform", *, fix: str | None = None) -> np
             f"{name} must be mono, got {data.shape[0]} channels; "
             f"{fix or f'pick one, e.g. {name}[0]'}"
         )
-    return data[0].astype(np.float64, copy=False)
+    return data[0] if dtype is None else data[0].astype(dtype, copy=False)
 
 
 def check_finite(array: np.ndarray | torch.Tensor, name: str) -> None:
