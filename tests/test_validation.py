@@ -9,6 +9,7 @@ import torch
 from helpers.validation import (
     DB_FLOOR,
     amplitude_db,
+    as_mono,
     as_array,
     as_waveform,
     check_count,
@@ -216,3 +217,12 @@ def test_check_seconds_and_frequency():
     assert check_frequency(1000, 16000) == 1000.0
     with pytest.raises(ValueError, match="Nyquist frequency 8000 Hz"):
         check_frequency(8000, 16000)
+
+
+def test_as_mono_converts_or_keeps_the_dtype_and_names_the_fix():
+    samples = np.ones((1, 10), dtype=np.float32)
+    assert as_mono(samples).dtype == np.float64
+    kept = as_mono(samples, dtype=None)
+    assert kept.dtype == np.float32 and kept.shape == (10,)
+    with pytest.raises(ValueError, match=r"2 channels; pick one, e.g. rir\[0\]"):
+        as_mono(np.ones((2, 10)), "rir")
