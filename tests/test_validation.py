@@ -9,8 +9,8 @@ import torch
 from helpers.validation import (
     DB_FLOOR,
     amplitude_db,
-    as_mono,
     as_array,
+    as_mono,
     as_waveform,
     check_count,
     check_finite,
