@@ -21,7 +21,6 @@ from typing import Any
 
 import latex2mathml.converter
 import nbformat
-from bs4 import BeautifulSoup
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
@@ -38,6 +37,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTEBOOK_LINK = re.compile(
     r"^(?:\./|\.\./)?(?:notebooks/)?(?P<stem>\d\d_[A-Za-z0-9_-]+)\.ipynb(?P<fragment>#.*)?$"
 )
+
+#: A link's target as nbconvert writes it (double quotes, no line break).
+HREF = re.compile(r'\bhref="(?P<href>[^"\n]*)"')
 
 #: What a page shows of an output, best first. Widget views need a kernel (their state is
 #: not stored), so the explorers' static ``text/html`` view is shown instead;
@@ -180,13 +182,15 @@ def exporter() -> SiteExporter:
 
 
 def rewrite_notebook_links(html: str) -> str:
-    """Point every link to a course notebook (``NN_name.ipynb``) at its page."""
-    soup = BeautifulSoup(html, features="html.parser")
-    for anchor in soup.find_all("a", href=True):
-        match = NOTEBOOK_LINK.match(anchor["href"])
-        if match:
-            anchor["href"] = f"{match['stem']}.html{match['fragment'] or ''}"
-    return str(soup)
+    """Point every link to a course notebook (``href="NN_name.ipynb"``) at its page."""
+
+    def page(match: re.Match) -> str:
+        link = NOTEBOOK_LINK.match(match["href"])
+        if link is None:
+            return match[0]
+        return f'href="{link["stem"]}.html{link["fragment"] or ""}"'
+
+    return HREF.sub(page, html)
 
 
 def _link(href: str, title: str) -> dict[str, str]:
