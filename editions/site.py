@@ -245,7 +245,7 @@ def build(output: Path = OUTPUT, notebooks: list[Path] | None = None) -> list[Pa
             lesson = Lesson(path.name, notebook_title(notebook, path.stem), "", "")
         lessons.append(lesson)
     missing = sorted(set(listed) - {path.name for path in paths})
-    if missing:
+    if missing and notebooks is None:
         print(f"note: the README's course map lists notebooks that do not exist: {missing}")
 
     if output.exists():

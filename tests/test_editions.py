@@ -18,6 +18,7 @@ from pathlib import Path
 import nbclient
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 
 import helpers.exercises
 from editions import site, student
@@ -222,3 +223,19 @@ def test_links_between_notebooks_point_at_their_pages():
         "https://example.org/01_x.ipynb",
         "#top",
     ]
+
+
+def test_site_folds_solutions_away_and_links_pages(tmp_path):
+    path = _synthetic_course(tmp_path)
+    pages = site.build(output=tmp_path / "site", notebooks=[path])
+    assert [page.name for page in pages] == ["index.html", "99_test.html"]
+    text = pages[1].read_text(encoding="utf-8")
+    folded = re.search(r'<details class="course-solution">(.*?)</details>', text, re.S)
+    assert folded and "solution_double" in folded.group(1)
+    assert text.count("solution_double") == folded.group(1).count("solution_double")
+    nav = BeautifulSoup(text, "html.parser").select("nav.course-nav a")
+    assert [(a["rel"], a["href"]) for a in nav] == [(["index"], "index.html")] * 2
+    index = BeautifulSoup(pages[0].read_text(encoding="utf-8"), "html.parser")
+    assert [a["href"] for a in index.select("table a")] == ["99_test.html"]
+    assert [a["href"] for a in index.select("nav.course-nav a[rel=next]")] == ["99_test.html"] * 2
+    assert not index.select("script[src]") and "<script src=" not in text

@@ -5,7 +5,8 @@ leaving it (anything but the page itself and ``data:`` URLs counts as one and is
 without a failed request or a script error; show every figure and audio player of its
 notebook's stored outputs, each image decoded and each player's sound playable (duration
 known); lay out every formula as MathML with no TeX left in the text; and have working
-heading anchors and links. Following "next" from the index reaches every page.
+heading anchors and links (reference solutions, folded away, are opened first). Following
+"next" from the index reaches every page.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ def test_page_reads_offline(reader, site_folder, name):
     try:
         own = (site_folder / name).as_uri()
         expected = _expected(name)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         images = page.evaluate(IMAGE_PROBE)
         players = page.evaluate(AUDIO_PROBE)
         math = page.evaluate(MATH_PROBE)
