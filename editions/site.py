@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,7 +230,7 @@ def index_notebook(readme: str, lessons: list[Lesson]) -> nbformat.NotebookNode:
 
 
 def build(output: Path = OUTPUT, notebooks: list[Path] | None = None) -> list[Path]:
-    """Write the reading site into ``output`` (replacing it); return the pages, index first."""
+    """Write the reading site into ``output`` (old pages removed); return the pages, index first."""
     paths = sorted(NOTEBOOKS.glob("*.ipynb")) if notebooks is None else sorted(notebooks)
     if not paths:
         raise ValueError(f"no notebooks to build the site from (looked in {NOTEBOOKS})")
@@ -248,9 +247,9 @@ def build(output: Path = OUTPUT, notebooks: list[Path] | None = None) -> list[Pa
     if missing and notebooks is None:
         print(f"note: the README's course map lists notebooks that do not exist: {missing}")
 
-    if output.exists():
-        shutil.rmtree(output)
-    output.mkdir(parents=True)
+    output.mkdir(parents=True, exist_ok=True)
+    for stale in output.glob("*.html"):  # a page of a notebook since renamed or removed
+        stale.unlink()
     site_exporter = exporter()
     index = _link("index.html", "Course map")
     pages = [output / "index.html"]

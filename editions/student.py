@@ -85,8 +85,14 @@ def build(
     paths = sorted(NOTEBOOKS.glob("*.ipynb")) if notebooks is None else list(notebooks)
     if not paths:
         raise ValueError(f"no notebooks to build from (looked in {NOTEBOOKS})")
+    if any(path.resolve().parent == output.resolve() for path in paths):
+        raise ValueError(
+            f"{output} holds the teacher's notebooks: write the student edition elsewhere"
+        )
     editions = {path: student_notebook(path) for path in paths}
     output.mkdir(parents=True, exist_ok=True)
+    for stale in output.glob("*.ipynb"):  # a notebook since renamed or removed
+        stale.unlink()
     written, notes = [], []
     for path, (notebook, notebook_notes) in editions.items():
         target = output / path.name

@@ -63,6 +63,13 @@ def test_student_edition_drops_tagged_solutions_and_clears_outputs(tmp_path):
     assert not any("solution" in cell.source for cell in cells)
 
 
+def test_student_edition_never_overwrites_the_teachers_notebooks(tmp_path):
+    path = _synthetic_course(tmp_path)
+    with pytest.raises(ValueError, match="holds the teacher's notebooks"):
+        student.build([path], output=tmp_path)
+    assert "solution" in nbformat.read(path, as_version=4).cells[2].metadata["tags"]
+
+
 def test_untagged_solution_cell_is_refused(tmp_path):
     path = _synthetic_course(tmp_path, tag_the_solution=False)
     with pytest.raises(ValueError, match=r"99_test.ipynb.*\n.*cell 2 .*solution_double") as error:
