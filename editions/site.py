@@ -162,6 +162,8 @@ class SiteExporter(HTMLExporter):
         renderer = MathMLRenderer(
             escape=False,
             attachments=cell.get("attachments", {}),
+            embed_images=True,  # an image file next to the notebook goes into the page
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
             anchor_link_text=self.anchor_link_text,
             exclude_anchor_links=self.exclude_anchor_links,
         )
@@ -207,11 +209,10 @@ def index_notebook(readme: str, lessons: list[Lesson]) -> nbformat.NotebookNode:
         for lesson in lessons
     ]
     minutes = [lesson.minutes for lesson in lessons]
-    total = (
-        f"\n\nAltogether about {sum(minutes) / 60:.1f} hours."
-        if all(m is not None for m in minutes)
-        else ""
-    )
+    total = ""
+    if all(m is not None for m in minutes):
+        hours, rest = divmod(sum(minutes), 60)
+        total = f"\n\nAltogether about {hours} h {rest:02d} min."
     course = (
         "## Course map\n\n| notebook | what you learn | time |\n|---|---|---|\n"
         + "\n".join(rows)
