@@ -8,8 +8,8 @@ from collections.abc import Callable
 import torch
 import torchaudio.functional as AF
 
-from ..effects import single_pole_lowpass, tone_level_db
-from ..measure import dominant_frequency, transfer_db
+from ..filters import single_pole_lowpass
+from ..measure import dominant_frequency, tone_level_db, transfer_db
 from . import Verdict, run_check, show_solution
 
 __all__ = [
