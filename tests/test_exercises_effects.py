@@ -101,8 +101,13 @@ def test_change_speed_rejects_nearest_neighbour_repetition():
 def test_change_speed_accepts_a_steeper_resampler():
     def kaiser(waveform, sample_rate, factor):
         return AF.resample(
-            waveform, round(sample_rate * factor), sample_rate, lowpass_filter_width=64,
-            rolloff=0.95, resampling_method="sinc_interp_kaiser", beta=12.0,
+            waveform,
+            round(sample_rate * factor),
+            sample_rate,
+            lowpass_filter_width=64,
+            rolloff=0.95,
+            resampling_method="sinc_interp_kaiser",
+            beta=12.0,
         )
 
     assert exercises.check_change_speed(kaiser)

@@ -213,8 +213,10 @@ _BROKEN_ECHOES = {
 
 
 def _verify_echo_test(learner: Callable) -> None:
-    for name, correct in (("the reference echo", solution_echo), ("an echo written as a "
-                          "convolution", _echo_by_convolution)):
+    for name, correct in (
+        ("the reference echo", solution_echo),
+        ("an echo written as a convolution", _echo_by_convolution),
+    ):
         try:
             learner(correct)
         except AssertionError as error:
