@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -208,3 +210,23 @@ def test_apply_reverb_mono_through_stereo_response_gives_stereo():
     for channel in range(2):
         alone = apply_reverb(dry, response[channel], mix=1.0)
         torch.testing.assert_close(out[channel : channel + 1], alone)
+
+
+@pytest.mark.parametrize("drr_db", [-10.0, -3.7, 0.0, 6.0])
+def test_synthetic_rir_with_a_direct_path_has_the_asked_drr(drr_db):
+    response = synthetic_rir(RATE, 0.5, drr_db=drr_db, seed=4)
+    assert abs(float(response.square().sum()) - 1) < 1e-5
+    assert int(response.abs().argmax()) == 0 or drr_db < -5  # the direct path comes first
+    # measured independently: direct energy (first sample) over everything after it
+    energy = response[0].double().square()
+    assert abs(10 * math.log10(float(energy[0] / energy[1:].sum())) - drr_db) < 1e-4
+
+
+def test_synthetic_rir_without_drr_is_unchanged():
+    generator = torch.Generator().manual_seed(0)
+    frames = round(1.2 * 0.4 * RATE)
+    times = torch.arange(frames, dtype=torch.float64) / RATE
+    expected = torch.randn(1, frames, generator=generator, dtype=torch.float64)
+    expected = expected * torch.exp(-math.log(1000) * times / 0.4)
+    expected = (expected / expected.norm()).float()
+    torch.testing.assert_close(synthetic_rir(RATE, 0.4), expected)
