@@ -280,7 +280,7 @@ def test_active_speech_level_of_steady_noise_is_its_rms_and_follows_the_gain():
     # the envelope needs about 25 ms to rise from silence: activity just under 1
     steady = 0.05 * torch.randn(1, 32000, generator=torch.Generator().manual_seed(3))
     level_db, activity = measure.active_speech_level(steady, 16000)
-    assert activity > 0.98 and abs(level_db - helpers.rms_dbfs(steady)) < 0.05
+    assert activity > 0.98 and abs(level_db - helpers.rms_dbfs(steady)) < 0.1
     louder_db, _ = measure.active_speech_level(4 * steady, 16000)
     assert abs(louder_db - level_db - 20 * math.log10(4)) < 0.05
 
