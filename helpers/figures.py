@@ -9,6 +9,8 @@ inline backend, and an explorer can redraw it in place (:func:`redraw`).
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,10 +70,22 @@ def new_figure(
     if not height > 0:
         raise ValueError(f"height must be a positive number of inches, got {height!r}")
     size = (FULL_WIDTH if width == "full" else HALF_WIDTH, float(height))
+    _enable_inline_display()
     figure = Figure(figsize=size, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(rows, columns, **subplots_kwargs)
     return figure, axes
+
+
+def _enable_inline_display() -> None:
+    """In a Jupyter kernel, load matplotlib's inline backend, which shows a figure as PNG.
+
+    pyplot loads it with its first figure; these figures never go through pyplot, so in
+    a notebook that never calls pyplot a cell ending with a figure would show only
+    ``<Figure size ...>``. Importing the backend registers the PNG display (once).
+    """
+    if "ipykernel" in sys.modules and "inline" in os.environ.get("MPLBACKEND", ""):
+        import matplotlib_inline.backend_inline  # noqa: F401
 
 
 @dataclass
