@@ -186,6 +186,8 @@ class NoiseFloor:
     noise_db : the noise floor's level.
     decay_db_per_s, intercept_db : the late-decay line, ``intercept_db + decay_db_per_s * t``.
     peak_power : the direct-path peak's power (the 0 dB reference), in squared sample units.
+    iterations : the iterations of the late-decay fit.
+    block_frames : the length of the blocks the late decay was fitted on, in samples.
     """
 
     sample_rate: int
@@ -196,6 +198,7 @@ class NoiseFloor:
     intercept_db: float
     peak_power: float
     iterations: int
+    block_frames: int
 
     @property
     def crossing_s(self) -> float:
@@ -322,6 +325,7 @@ def find_noise_floor(
         intercept_db=float(intercept),
         peak_power=reference,
         iterations=iterations,
+        block_frames=block,
     )
 
 

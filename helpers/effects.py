@@ -19,6 +19,8 @@ __all__ = ["apply_reverb", "effects_chain", "synthetic_rir"]
 
 #: Amplitude falls by 60 dB (a factor 1000) over one RT60: exp(-ln(1000) t / RT60).
 _LN_1000 = math.log(1000.0)
+#: With a direct sound, the decay starts this long after it (the DRR window's half-width).
+_FIRST_REFLECTION_S = 0.0025
 
 
 def synthetic_rir(
@@ -27,6 +29,7 @@ def synthetic_rir(
     *,
     channels: int = 1,
     predelay_s: float = 0.0,
+    drr_db: float | None = None,
     seed: int = 0,
 ) -> torch.Tensor:
     """A statistical room impulse response: Gaussian noise with an exponential decay.
@@ -35,21 +38,48 @@ def synthetic_rir(
     ``1.2 * rt60`` after an optional silent pre-delay. Each channel gets its own noise,
     so a stereo response sounds wide. The result has unit energy per channel.
 
+    Parameters
+    ----------
+    sample_rate : int
+        Sample rate in Hz.
+    rt60 : float
+        Reverberation time in seconds (0.01 to 20).
+    channels : int
+        Number of channels, each with its own noise.
+    predelay_s : float
+        Silence before the response, in seconds.
+    drr_db : float or None
+        ``None`` (default): the decaying noise alone, with no direct sound, as if the
+        listener heard only the room. A number: a direct sound (one sample, the
+        response's first) at this direct-to-reverberant ratio, its energy over the
+        decay's. The decay then starts 2.5 ms after it (as a first reflection would),
+        so :func:`helpers.room.direct_to_reverberant_ratio` with its 2.5 ms window
+        measures ``drr_db`` exactly.
+
     Returns
     -------
-    tensor of shape ``(channels, frames)``.
+    torch.Tensor, shape ``(channels, frames)``, float32
     """
     sample_rate = check_sample_rate(sample_rate)
     if not 0.01 <= rt60 <= 20:
         raise ValueError(f"rt60 must be between 0.01 and 20 seconds, got {rt60}")
     if predelay_s < 0:
         raise ValueError(f"predelay_s must be >= 0 seconds, got {predelay_s}")
+    if drr_db is not None and not (isinstance(drr_db, int | float) and math.isfinite(drr_db)):
+        raise ValueError(f"drr_db must be a finite number of dB or None, got {drr_db!r}")
     generator = torch.Generator().manual_seed(seed)
     frames = round(1.2 * rt60 * sample_rate)
     times = torch.arange(frames, dtype=torch.float64) / sample_rate
     envelope = torch.exp(-_LN_1000 * times / rt60)
     noise = torch.randn(channels, frames, generator=generator, dtype=torch.float64)
     response = noise * envelope
+    if drr_db is not None:
+        gap = round(_FIRST_REFLECTION_S * sample_rate) + 1
+        if gap >= frames:
+            raise ValueError(f"rt60 ({rt60} s) is too short for a direct sound and a decay")
+        response[:, :gap] = 0.0
+        response = response / response.norm(dim=1, keepdim=True)
+        response[:, 0] = 10.0 ** (drr_db / 20.0)
     response = response / response.norm(dim=1, keepdim=True)
     silence = torch.zeros(channels, round(predelay_s * sample_rate), dtype=torch.float64)
     return torch.cat([silence, response], dim=1).float()

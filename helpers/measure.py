@@ -1,5 +1,8 @@
 """Measurements that back the notebooks' claims: levels, spectra, transfer functions.
 
+Levels include the active speech level of ITU-T P.56 (:func:`active_speech_level`): the
+level of a clip's speech without its pauses.
+
 Every function takes a torch tensor or numpy array of shape ``(frames,)`` or
 ``(channels, frames)`` and returns plain Python floats or numpy arrays, so a
 notebook can print them and ``assert`` on them.
@@ -11,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.signal
 import torch
 
 from .validation import (
@@ -26,6 +30,7 @@ from .validation import (
 
 __all__ = [
     "AudioStats",
+    "active_speech_level",
     "audio_stats",
     "average_spectrum",
     "block_power_db",
@@ -361,3 +366,70 @@ def tone_level_db(waveform: ArrayLike, sample_rate: int, frequency_hz: float) ->
     basis = np.stack([np.cos(phase), np.sin(phase)], axis=1)
     coefficients, *_ = np.linalg.lstsq(basis, data[start:stop], rcond=None)
     return float(amplitude_db(np.hypot(*coefficients)))
+def active_speech_level(
+    speech: ArrayLike,
+    sample_rate: int,
+    *,
+    margin_db: float = 15.9,
+    time_constant_s: float = 0.03,
+    hangover_s: float = 0.2,
+) -> tuple[float, float]:
+    """Active speech level (ITU-T P.56, method B) and activity of a mono clip.
+
+    The magnitude of the signal is smoothed twice with an exponential of time
+    constant ``time_constant_s`` into an envelope. For each threshold of a ladder in
+    steps of 6 dB (``2**-15`` to ``2**-1`` of full scale), a sample counts as active
+    when the envelope is at or above the threshold, or was within the last
+    ``hangover_s``; the level over those samples is the total energy divided by their
+    number. The threshold that lies ``margin_db`` below its own level decides,
+    interpolated in dB between the two rungs around it.
+
+    Parameters
+    ----------
+    speech : torch.Tensor or numpy.ndarray, shape ``(frames,)`` or ``(1, frames)``
+        A mono clip, full scale at 1.
+    sample_rate : int
+        Sample rate in Hz.
+    margin_db, time_constant_s, hangover_s : float
+        P.56's constants: 15.9 dB, 0.03 s and 0.2 s.
+
+    Returns
+    -------
+    level_db : float
+        The active speech level in dBFS (mean square re. 1, as ``helpers.rms_dbfs``).
+    activity : float
+        The share of the clip counted as active speech, between 0 and 1.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    x = as_mono(speech, "speech").astype(np.float64)
+    energy = float(np.sum(np.square(x)))
+    if energy == 0:
+        raise ValueError("speech is silent (all zeros): it has no active speech level")
+    smoothing = math.exp(
+        -1.0 / (sample_rate * check_seconds(time_constant_s, "time_constant_s", positive=True))
+    )
+    envelope = scipy.signal.lfilter([1 - smoothing], [1, -smoothing], np.abs(x))
+    envelope = scipy.signal.lfilter([1 - smoothing], [1, -smoothing], envelope)
+    hangover = math.ceil(check_seconds(hangover_s, "hangover_s") * sample_rate)
+    index = np.arange(len(x))
+    thresholds = 2.0 ** np.arange(-15, 0)
+    counts = np.empty(len(thresholds))
+    for rung, threshold in enumerate(thresholds):
+        last_above = np.maximum.accumulate(np.where(envelope >= threshold, index, -hangover - 1))
+        counts[rung] = np.count_nonzero(index - last_above <= hangover)
+    levels = power_db(energy / np.maximum(counts, 1))
+    margins = levels - 20 * np.log10(thresholds)
+    reached = (margins <= margin_db) | (counts == 0)
+    if not reached.any():  # loud throughout: the top rung is still far below the level
+        return float(levels[-1]), float(counts[-1] / len(x))
+    rung = int(np.argmax(reached))
+    if rung == 0:
+        raise ValueError(
+            "speech is too quiet for P.56's lowest threshold (-90 dBFS); raise its gain"
+        )
+    if counts[rung] == 0:  # the envelope never reaches this rung: take the last one
+        level = float(levels[rung - 1])
+    else:
+        part = (margins[rung - 1] - margin_db) / (margins[rung - 1] - margins[rung])
+        level = float(levels[rung - 1] + part * (levels[rung] - levels[rung - 1]))
+    return level, energy / len(x) / 10 ** (level / 10)

@@ -10,6 +10,9 @@ its power grows by ``a**2``, so ``a = sqrt(P_signal / P_noise) * 10 ** (-SNR_dB 
 Everything here keeps the two components apart, so that the SNR a mixture
 really has can be measured and asserted.
 
+The SNR over a whole clip counts its pauses; :func:`helpers.measure.active_speech_level`
+measures the speech level over the moments of speech only (ITU-T P.56).
+
 Shapes: a clip is ``(frames,)`` or ``(channels, frames)``; a batch is
 ``(batch, channels, frames)`` (or ``(batch, frames)``). One SNR is defined per
 clip, over all of its channels, so the noise's balance between channels is kept.
@@ -23,7 +26,7 @@ from typing import Literal
 import torch
 import torchaudio.functional as AF
 
-from .validation import ArrayLike, as_array, check_count, check_sample_rate
+from .validation import ArrayLike, as_array, check_count, check_frequency, check_sample_rate
 
 __all__ = [
     "add_noise_at_snr",
@@ -225,19 +228,27 @@ def fit_noise_length(
 
     Parameters
     ----------
-    noise : ``(frames,)`` or ``(channels, frames)``.
-    frames : the wanted length, e.g. ``signal.shape[-1]``.
-    mode : ``"tile"`` starts at the noise's first sample and repeats it end to end
-        when it is too short; ``"random"`` starts at a random sample (drawn from a
-        generator seeded with ``seed``, so the result is repeatable) and wraps
-        around: a random crop of a long noise, a randomly started loop of a short one.
-    crossfade : overlap each repeat with the previous one over this many samples
-        with an equal-power fade, which avoids a click at every seam (for noise
-        uncorrelated across the seam, equal power keeps the level constant).
+    noise : torch.Tensor or numpy.ndarray, shape ``(frames,)`` or ``(channels, frames)``
+        The noise recording.
+    frames : int
+        The wanted length, e.g. ``signal.shape[-1]``.
+    mode : {"tile", "random"}
+        ``"tile"`` starts at the noise's first sample. ``"random"`` starts at a random
+        sample drawn from a generator seeded with ``seed`` (repeatable): a noise at
+        least ``frames`` long gives a contiguous crop, ``noise[:, start:start + frames]``,
+        never wrapped around its end; a shorter noise is looped from a random point of
+        the loop.
+    seed : int
+        Seed of the generator that draws the random start.
+    crossfade : int
+        Only for a noise shorter than ``frames``, which must be looped: overlap each
+        repeat with the previous one over this many samples with an equal-power fade,
+        which avoids a click at every seam (for noise uncorrelated across the seam,
+        equal power keeps the level constant).
 
     Returns
     -------
-    tensor of shape ``(channels, frames)``.
+    torch.Tensor, shape ``(channels, frames)``
     """
     data = as_array(noise, "noise", tensor=True)
     if data.ndim == 1:
@@ -254,13 +265,16 @@ def fit_noise_length(
             f"crossfade ({crossfade} samples) must be shorter than half the noise "
             f"({length} samples)"
         )
-    start = 0
-    if mode == "random":
-        generator = torch.Generator().manual_seed(seed)
-        start = int(torch.randint(length, (1,), generator=generator))
+    generator = torch.Generator().manual_seed(seed)
+    if length >= frames:  # a crop: one contiguous piece of the recording
+        start = 0
+        if mode == "random":
+            start = int(torch.randint(length - frames + 1, (1,), generator=generator))
+        return data[:, start : start + frames]
     loop = data if crossfade == 0 else _looped(data, crossfade)
     period = loop.shape[-1]
-    index = (torch.arange(frames) + start % period) % period
+    start = int(torch.randint(period, (1,), generator=generator)) if mode == "random" else 0
+    index = (torch.arange(frames) + start) % period
     return loop[:, index.to(loop.device)]
 
 
@@ -297,19 +311,17 @@ def prepare_noise(
     return fit_noise_length(data, frames, mode=mode, seed=seed, crossfade=crossfade)
 
 
-def _coloured_noise(frames: int, channels: int, rms_dbfs: float, seed: int, exponent: float):
+def _coloured_noise(
+    frames: int, channels: int, rms_dbfs: float, seed: int, shape=None
+) -> torch.Tensor:
     frames = check_count(frames, "frames", minimum=2, unit="samples")
     channels = check_count(channels, "channels")
     if not math.isfinite(rms_dbfs) or rms_dbfs > 0:
         raise ValueError(f"rms_dbfs must be a level <= 0 dBFS, got {rms_dbfs}")
     generator = torch.Generator().manual_seed(seed)
     white = torch.randn(channels, int(frames), generator=generator, dtype=torch.float64)
-    if exponent:
-        spectrum = torch.fft.rfft(white)
-        bins = torch.arange(spectrum.shape[-1], dtype=torch.float64)
-        shape = torch.zeros_like(bins)
-        shape[1:] = bins[1:] ** (-exponent / 2)  # amplitude ~ f^(-exponent/2): power ~ f^-exponent
-        white = torch.fft.irfft(spectrum * shape, n=int(frames))
+    if shape is not None:  # an amplitude per rfft bin
+        white = torch.fft.irfft(torch.fft.rfft(white) * shape, n=int(frames))
     white = white - white.mean(dim=-1, keepdim=True)
     rms = white.square().mean(dim=-1, keepdim=True).sqrt()
     return (white / rms * 10.0 ** (rms_dbfs / 20.0)).float()
@@ -319,19 +331,52 @@ def white_noise(
     frames: int, *, channels: int = 1, rms_dbfs: float = -20.0, seed: int = 0
 ) -> torch.Tensor:
     """Gaussian white noise, ``(channels, frames)``: equal power per hertz, at ``rms_dbfs``."""
-    return _coloured_noise(frames, channels, rms_dbfs, seed, exponent=0.0)
+    return _coloured_noise(frames, channels, rms_dbfs, seed)
 
 
 def pink_noise(
-    frames: int, *, channels: int = 1, rms_dbfs: float = -20.0, seed: int = 0
+    frames: int,
+    sample_rate: int,
+    *,
+    f_min: float = 20.0,
+    channels: int = 1,
+    rms_dbfs: float = -20.0,
+    seed: int = 0,
 ) -> torch.Tensor:
-    """Pink noise, ``(channels, frames)``: power density ~ 1/f, so equal power per octave.
+    """Pink noise in the audible band: power density ~ 1/f from ``f_min`` up to Nyquist.
 
     White Gaussian noise is shaped in the frequency domain (amplitude ``1/sqrt(f)``),
-    which makes the spectrum fall 3 dB per octave (10 dB per decade). The level
-    is set to ``rms_dbfs`` per channel.
+    which makes the spectrum fall 3 dB per octave (10 dB per decade): equal power per
+    octave. Bins below ``f_min`` are set to zero: a 1/f spectrum shaped down to the
+    lowest bin of a long clip would put a large share of its power below 20 Hz, where
+    nobody hears it (about half of it for 10 s at 16 kHz).
+
+    Parameters
+    ----------
+    frames : int
+        Length in samples.
+    sample_rate : int
+        Sample rate in Hz, which places ``f_min`` on the frequency axis.
+    f_min : float
+        Lowest frequency in Hz (default 20 Hz, the bottom of the audible band); above 0
+        and below the Nyquist frequency.
+    channels : int
+        Number of channels, each with its own noise.
+    rms_dbfs : float
+        Level of each channel, in dBFS.
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    torch.Tensor, shape ``(channels, frames)``, float32
     """
-    return _coloured_noise(frames, channels, rms_dbfs, seed, exponent=1.0)
+    sample_rate = check_sample_rate(sample_rate)
+    frames = check_count(frames, "frames", minimum=2, unit="samples")
+    f_min = check_frequency(f_min, sample_rate, "f_min")
+    freqs = torch.fft.rfftfreq(frames, 1.0 / sample_rate, dtype=torch.float64)
+    shape = torch.where(freqs >= f_min, freqs.clamp_min(f_min) ** -0.5, 0.0)
+    return _coloured_noise(frames, channels, rms_dbfs, seed, shape)
 
 
 def peak_gain(*waveforms: ArrayLike, peak_dbfs: float = -1.0) -> float:
@@ -352,4 +397,3 @@ def peak_gain(*waveforms: ArrayLike, peak_dbfs: float = -1.0) -> float:
     if peak == 0:
         raise ValueError("the waveform is silent (all zeros): there is no peak to scale")
     return min(1.0, 10.0 ** (peak_dbfs / 20.0) / peak)
-

@@ -7,7 +7,9 @@ find those parts, cut a response ready for convolution, and measure the room:
 
 * :func:`direct_path_index` and :func:`trim_rir`: where the sound arrives, and a
   trimmed, faded and normalised response;
-* :func:`direct_to_reverberant_ratio` (DRR).
+* :func:`direct_to_reverberant_ratio` (DRR);
+* :func:`plot_noise_floor`: the diagnostic of Lundeby's noise-floor search
+  (:func:`helpers.decay.find_noise_floor`) on a measured response.
 
 The decay of a response (noise floor, energy decay curve, RT60) is in
 :mod:`helpers.decay`; filters (the high-pass that removes hum) in :mod:`helpers.filters`.
@@ -20,14 +22,21 @@ several channels).
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import torch
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 
+from .measure import block_power_db
+from .plots import target_axes
 from .validation import ArrayLike, as_mono, as_waveform, check_sample_rate, check_seconds
 
-__all__ = ["direct_path_index", "direct_to_reverberant_ratio", "trim_rir"]
+if TYPE_CHECKING:
+    from .decay import NoiseFloor
+
+__all__ = ["direct_path_index", "direct_to_reverberant_ratio", "plot_noise_floor", "trim_rir"]
 
 #: Guards the division of a silent channel by its (zero) energy.
 _TINY = 1e-30
@@ -126,3 +135,79 @@ def direct_to_reverberant_ratio(
     if reverberant == 0:
         raise ValueError("there is no energy after the direct sound: the DRR is infinite")
     return float(10 * np.log10(direct / reverberant))
+
+
+def plot_noise_floor(
+    impulse_response: ArrayLike,
+    sample_rate: int,
+    *,
+    floor: NoiseFloor | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    **kwargs: Any,
+) -> Line2D:
+    """Draw Lundeby's diagnostic: block levels, noise level, late-decay line and crossing.
+
+    Parameters
+    ----------
+    impulse_response : torch.Tensor or numpy.ndarray, shape ``(frames,)`` or ``(1, frames)``
+        The measured response, as passed to :func:`find_noise_floor`.
+    sample_rate : int
+        Sample rate in Hz.
+    floor : NoiseFloor or None
+        The result of :func:`find_noise_floor` for this response; ``None`` computes it.
+    ax, title, **kwargs
+        As in the plot contract; ``**kwargs`` go to the block levels' line.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+        The block levels (mean power per block, in dB re. the direct-path peak), in the
+        blocks of the method's last iteration.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    response = as_mono(impulse_response, "impulse_response")
+    from .decay import NoiseFloor, find_noise_floor  # decay imports this module
+
+    floor = find_noise_floor(response, sample_rate) if floor is None else floor
+    if not isinstance(floor, NoiseFloor):
+        raise TypeError("floor must be the result of find_noise_floor(impulse_response, rate)")
+    ax = target_axes(ax, height=3.2)
+    power = np.square(response[floor.direct_index :])
+    times, levels = block_power_db(power, floor.block_frames, sample_rate, floor.peak_power)
+    block_ms = 1000 * floor.block_frames / sample_rate
+    options = {"color": "C0", "drawstyle": "steps-mid", "label": f"{block_ms:.0f} ms blocks"}
+    line = ax.plot(times, levels, **{**options, **kwargs})[0]
+    ax.axhline(
+        floor.noise_db, color="0.4", linestyle="--", label=f"noise level {floor.noise_db:.1f} dB"
+    )
+    ax.axhspan(
+        floor.noise_db + 5,
+        floor.noise_db + 25,
+        color="C1",
+        alpha=0.08,
+        label="late-decay fit: 25 to 5 dB above the noise",
+    )
+    span = np.array([0.0, floor.crossing_s])
+    ax.plot(
+        span,
+        floor.intercept_db + floor.decay_db_per_s * span,
+        color="C1",
+        label=f"late-decay line (RT60 {floor.late_rt60:.2f} s)",
+    )
+    ax.plot(
+        [floor.crossing_s],
+        [floor.noise_db],
+        "o",
+        color="C3",
+        label=f"crossing point, {floor.crossing_s:.3f} s",
+    )
+    ax.axvline(floor.crossing_s, color="C3", linestyle=":")
+    ax.set_ylim(max(float(np.min(levels)), floor.noise_db - 20) - 3, 3)
+    ax.set_xlabel("Time after the direct sound (s)")
+    ax.set_ylabel("Level (dB re. direct-path peak)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper right", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return line

@@ -263,3 +263,21 @@ def test_an_explorer_over_the_chain_redraws_once_per_move():
     explorer.set(speed=1.25)
     assert explorer.updates == 2
     assert explorer.audio.waveform.shape[-1] < frames
+@pytest.mark.parametrize("drr_db", [-10.0, -3.7, 0.0, 6.0])
+def test_synthetic_rir_with_a_direct_path_has_the_asked_drr(drr_db):
+    response = synthetic_rir(RATE, 0.5, drr_db=drr_db, seed=4)
+    assert abs(float(response.square().sum()) - 1) < 1e-5
+    assert int(response.abs().argmax()) == 0 or drr_db < -5  # the direct path comes first
+    # measured independently: direct energy (first sample) over everything after it
+    energy = response[0].double().square()
+    assert abs(10 * math.log10(float(energy[0] / energy[1:].sum())) - drr_db) < 1e-4
+
+
+def test_synthetic_rir_without_drr_is_unchanged():
+    generator = torch.Generator().manual_seed(0)
+    frames = round(1.2 * 0.4 * RATE)
+    times = torch.arange(frames, dtype=torch.float64) / RATE
+    expected = torch.randn(1, frames, generator=generator, dtype=torch.float64)
+    expected = expected * torch.exp(-math.log(1000) * times / 0.4)
+    expected = (expected / expected.norm()).float()
+    torch.testing.assert_close(synthetic_rir(RATE, 0.4), expected)

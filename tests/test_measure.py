@@ -279,3 +279,36 @@ def test_tone_level_rejects_stereo_out_of_band_and_short_signals():
         measure.tone_level_db(torch.zeros(RATE), RATE, 8000.0)
     with pytest.raises(ValueError, match="periods"):
         measure.tone_level_db(torch.zeros(100), RATE, 100.0)
+# --- active speech level (ITU-T P.56) ---------------------------------------------
+
+
+def _bursts(level=0.1, seconds_on=3, seconds_off=3, count=2, rate=16000):
+    generator = torch.Generator().manual_seed(7)
+    period = (seconds_on + seconds_off) * rate
+    signal = torch.zeros(1, count * period)
+    for index in range(count):
+        burst = level * torch.randn(1, seconds_on * rate, generator=generator)
+        signal[:, index * period : index * period + seconds_on * rate] = burst
+    return signal
+
+
+def test_active_speech_level_of_bursts_has_the_known_answer():
+    level_db, activity = measure.active_speech_level(_bursts(), 16000)
+    assert abs(level_db - -20.0) < 0.5  # the bursts' own level, not the whole clip's -23 dB
+    assert 0.5 < activity < 0.56  # half the clip, plus the 200 ms hangover after each burst
+
+
+def test_active_speech_level_of_steady_noise_is_its_rms_and_follows_the_gain():
+    # the envelope needs about 25 ms to rise from silence: activity just under 1
+    steady = 0.05 * torch.randn(1, 32000, generator=torch.Generator().manual_seed(3))
+    level_db, activity = measure.active_speech_level(steady, 16000)
+    assert activity > 0.98 and abs(level_db - helpers.rms_dbfs(steady)) < 0.1
+    louder_db, _ = measure.active_speech_level(4 * steady, 16000)
+    assert abs(louder_db - level_db - 20 * math.log10(4)) < 0.05
+
+
+def test_active_speech_level_rejects_silence_and_bad_input():
+    with pytest.raises(ValueError, match="silent"):
+        measure.active_speech_level(torch.zeros(1, 16000), 16000)
+    with pytest.raises(ValueError, match="mono"):
+        measure.active_speech_level(torch.ones(2, 16000), 16000)

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.signal
 import torch
 import torchaudio.functional as AF
 
@@ -158,8 +159,29 @@ def test_fit_noise_length_random_is_seeded():
     other = noise.fit_noise_length(long, 100, mode="random", seed=4)
     assert torch.equal(first, again)
     assert not torch.equal(first, other)
-    steps = torch.diff(first[0])  # a contiguous excerpt, wrapping around at most once
-    assert set(steps.tolist()) <= {1.0, -999.0}
+    assert set(torch.diff(first[0]).tolist()) == {1.0}  # a contiguous excerpt, never wrapped
+
+
+def test_fit_noise_length_random_crop_of_a_long_noise_is_contiguous():
+    long = torch.arange(1000.0).unsqueeze(0)
+    starts = set()
+    for seed in range(200):
+        crop = noise.fit_noise_length(long, 100, mode="random", seed=seed, crossfade=10)
+        start = int(crop[0, 0])
+        assert torch.equal(crop, long[:, start : start + 100])  # one piece, never wrapped
+        starts.add(start)
+    assert min(starts) < 50 and max(starts) > 850  # the whole recording is used
+    assert torch.equal(noise.fit_noise_length(long, 1000, mode="random", seed=5), long)
+
+
+def test_fit_noise_length_random_loop_of_a_short_noise_wraps_with_its_crossfade():
+    ramp = torch.linspace(-1, 1, 4000).unsqueeze(0)
+    looped = noise.fit_noise_length(ramp, 20000, mode="random", seed=2, crossfade=400)
+    assert looped.shape == (1, 20000)
+    assert float(torch.diff(looped).abs().max()) < 0.02  # the seams are crossfaded
+    hard = noise.fit_noise_length(ramp, 20000, mode="random", seed=2)
+    assert float(hard[0, 0]) != -1.0  # a random start, not the first sample
+    assert float(torch.diff(hard).abs().max()) > 1.9  # without a crossfade the seam jumps
 
 
 def test_fit_noise_length_crossfade_removes_the_seam():
@@ -221,10 +243,27 @@ def test_white_noise_is_flat_and_at_its_level():
 
 
 def test_pink_noise_falls_10_db_per_decade():
-    pink = noise.pink_noise(64000, seed=1)
+    pink = noise.pink_noise(64000, 16000, seed=1)
     assert abs(helpers.rms_dbfs(pink) - -20.0) < 1e-6
     assert abs(_spectral_slope_db_per_decade(pink) - -10.0) < 0.5
-    assert torch.equal(pink, noise.pink_noise(64000, seed=1))
+    assert torch.equal(pink, noise.pink_noise(64000, 16000, seed=1))
+
+
+def test_pink_noise_keeps_its_power_in_the_audible_band():
+    # 10 s at 16 kHz, measured with Welch's method (scipy), not with the FFT that shaped it
+    pink = noise.pink_noise(160000, 16000, seed=12)[0].numpy()
+    freqs, psd = scipy.signal.welch(pink, 16000, nperseg=8192)
+    assert psd[freqs < 20].sum() / psd.sum() < 0.01
+    unlimited = noise.pink_noise(160000, 16000, f_min=0.1, seed=12)[0].numpy()
+    freqs, psd = scipy.signal.welch(unlimited, 16000, nperseg=8192)
+    assert psd[freqs < 20].sum() / psd.sum() > 0.25  # 1/f down to 0.1 Hz: sub-bass
+
+
+def test_pink_noise_rejects_a_band_outside_the_spectrum():
+    with pytest.raises(ValueError, match="f_min"):
+        noise.pink_noise(1000, 16000, f_min=9000.0)
+    with pytest.raises(ValueError, match="f_min"):
+        noise.pink_noise(1000, 16000, f_min=0.0)
 
 
 @pytest.mark.parametrize(

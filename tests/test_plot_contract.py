@@ -50,6 +50,8 @@ def _cases() -> dict[str, tuple[tuple, dict]]:
     analysis = decay.analyse_decay(effects.synthetic_rir(RATE, 0.3, seed=1), RATE, truncate=False)
     bank = AF.melscale_fbanks(257, 0.0, RATE / 2, 20, RATE)
     mel_db = np.random.default_rng(0).normal(size=(20, 30))
+    measured = torch.nn.functional.pad(effects.synthetic_rir(RATE, 0.3, seed=1), (0, RATE // 2))
+    measured = measured / measured.abs().max() + 1e-3 * torch.randn(measured.shape)
     return {
         "plots.plot_waveform": ((_tone(), RATE), {}),
         "plots.plot_spectrogram": ((_tone(), RATE), {}),
@@ -61,6 +63,7 @@ def _cases() -> dict[str, tuple[tuple, dict]]:
         "kernels.plot_kernel": ((times, kernel), {}),
         "kernels.plot_kernel_response": ((times, kernel), {"new_rate": 32000}),
         "decay.plot_energy_decay": ((analysis,), {}),
+        "room.plot_noise_floor": ((measured, RATE), {}),
     }
 
 

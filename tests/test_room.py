@@ -245,3 +245,29 @@ def test_drr_rejects_bad_input():
         room.direct_to_reverberant_ratio(rir, 1000)
     with pytest.raises(ValueError, match="stop_index"):
         room.direct_to_reverberant_ratio(rir, 1000, stop_index=50)
+
+
+def test_noise_floor_keeps_the_block_length_of_its_last_iteration():
+    response = _noisy_rir(0.5, seed=1)
+    found = decay.find_noise_floor(response, RATE)
+    # 5 blocks per 10 dB of the first decay line: for an RT60 near 0.5 s, about 17 ms
+    assert 0.01 < found.block_frames / RATE < 0.025
+
+
+def test_plot_noise_floor_draws_the_diagnostic_on_the_given_axes():
+    response = _noisy_rir(0.5, seed=1)
+    found = decay.find_noise_floor(response, RATE)
+    _figure, ax = helpers.new_figure()
+    line = room.plot_noise_floor(response, RATE, floor=found, ax=ax, title="t", color="k")
+    assert line.axes is ax and line.get_color() == "k"
+    assert ax.get_title() == "t"
+    assert len(ax.lines) == 5  # blocks, noise level, late-decay line, crossing, its line
+    times, levels = line.get_data()
+    assert abs(times[0] * 2 - found.block_frames / RATE) < 1e-9  # first block's centre
+    assert abs(float(np.median(levels[times > found.crossing_s + 0.2])) - found.noise_db) < 3
+    assert room.plot_noise_floor(response, RATE).axes is not ax  # floor=None, ax=None
+
+
+def test_plot_noise_floor_rejects_a_wrong_floor():
+    with pytest.raises(TypeError, match="find_noise_floor"):
+        room.plot_noise_floor(_noisy_rir(0.5, seed=1), RATE, floor=0.5)

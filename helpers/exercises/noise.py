@@ -1,9 +1,11 @@
 """Exercises for notebook 02 (background noise and room reverberation).
 
-* :func:`check_snr_db`: measure the SNR (dB) of a mixture from its two components;
-* :func:`check_noise_gain`: the amplitude gain that puts noise at a target SNR;
-* :func:`check_reverberate`: convolve with a room impulse response, keeping the
-  dry signal's length and timing.
+* :func:`check_mix_padded`: mix noise into a zero-padded batch, each clip at its own
+  SNR measured over its real samples only, and keep the padding silent;
+* :func:`check_t20`: measure a room's reverberation time (T20) from its impulse
+  response with Schroeder's backward integration and a line fit;
+* :func:`check_assert_snr`: write the measurement *and the assert* that proves a
+  mixture has the SNR it was asked for; the checker feeds it right and wrong mixtures.
 """
 
 from __future__ import annotations
@@ -11,33 +13,34 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 import torch
-import torchaudio.functional as AF
 
-from . import Verdict, run_check
+from . import Verdict, run_check, show_solution
 
 __all__ = [
-    "check_noise_gain",
-    "check_reverberate",
-    "check_snr_db",
-    "solution_noise_gain",
-    "solution_reverberate",
-    "solution_snr_db",
+    "check_assert_snr",
+    "check_mix_padded",
+    "check_t20",
+    "show_solution",
+    "solution_assert_snr",
+    "solution_mix_padded",
+    "solution_t20",
 ]
 
-#: Closest a learner's dB value must come to the reference.
+#: Closest a learner's measured SNR must come to the one asked for.
 _DB_TOLERANCE = 0.01
 
 
-def _clip(frames: int, seed: int, level: float = 0.1) -> torch.Tensor:
+def _noise(shape: tuple[int, ...], seed: int, level: float = 0.1) -> torch.Tensor:
     generator = torch.Generator().manual_seed(seed)
-    return level * torch.randn(1, frames, generator=generator)
+    return level * torch.randn(shape, generator=generator)
 
 
 def _as_float(value: object, what: str) -> float:
-    if isinstance(value, torch.Tensor):
-        assert value.numel() == 1, (
-            f"return one number for {what}, got a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, torch.Tensor | np.ndarray):
+        assert value.size == 1 if isinstance(value, np.ndarray) else value.numel() == 1, (
+            f"return one number for {what}, got an array of shape {tuple(value.shape)}"
         )
         value = value.item()
     assert isinstance(value, int | float), f"return {what} as a number, got {type(value).__name__}"
@@ -47,154 +50,221 @@ def _as_float(value: object, what: str) -> float:
     return float(value)
 
 
-# --- 1. measure the SNR ------------------------------------------------------------
+def _power_db(signal: torch.Tensor) -> float:
+    return float(10 * torch.log10(signal.double().square().mean()))
 
 
-def solution_snr_db(signal: torch.Tensor, noise: torch.Tensor) -> float:
-    """SNR in dB: ten times the log of the ratio of the two mean squares (powers)."""
-    signal_power = signal.double().square().mean()
-    noise_power = noise.double().square().mean()
-    return float(10 * torch.log10(signal_power / noise_power))
+# --- 1. a padded batch, each clip at its own SNR ---------------------------------------
 
 
-def _verify_snr_db(learner: Callable) -> None:
-    cases = [(1.0, 0.1, 1), (0.3, 0.3, 2), (0.05, 0.2, 3), (0.5, 0.005, 4)]
-    for signal_level, noise_level, seed in cases:
-        signal = _clip(8000, seed, signal_level)
-        noise = _clip(8000, seed + 100, noise_level)
-        expected = solution_snr_db(signal, noise)
-        answer = _as_float(learner(signal.clone(), noise.clone()), "the SNR")
-        if abs(answer - expected) <= _DB_TOLERANCE:
-            continue
-        if abs(answer - 2 * expected) <= 0.05:
-            hint = (
-                "your answer is twice the right one: 20 log10 belongs to amplitude ratios; a "
-                "ratio of powers (mean squares) takes 10 log10"
-            )
-        elif abs(answer - expected / 2) <= 0.05:
-            hint = (
-                "your answer is half the right one: you took 10 log10 of an amplitude ratio (RMS "
-                "or norm); square the amplitudes (power) or use 20 log10"
-            )
-        elif abs(answer + expected) <= 0.05:
-            hint = "the sign is flipped: the signal's power goes on top of the fraction"
-        else:
-            hint = "compare the mean of signal**2 with the mean of noise**2, in dB"
-        raise AssertionError(
-            f"for a signal of RMS {signal_level} and noise of RMS {noise_level} the SNR is "
-            f"{expected:.2f} dB, you returned {answer:.2f} dB; {hint}."
-        )
+def solution_mix_padded(
+    clean: torch.Tensor, noise: torch.Tensor, snr_db: torch.Tensor, lengths: torch.Tensor
+) -> torch.Tensor:
+    """Mix ``noise`` into a zero-padded ``(batch, channels, time)`` batch at ``snr_db``.
+
+    Each clip's powers are measured over its first ``lengths[i]`` samples only, and
+    the noise is masked there too, so the padding stays silent.
+    """
+    time = clean.shape[-1]
+    mask = (torch.arange(time) < lengths.reshape(-1, 1, 1)).to(clean.dtype)  # (batch, 1, time)
+    valid = mask.sum(dim=(1, 2)) * clean.shape[1]  # real samples per clip, all channels
+    signal_power = (clean.double() * mask).square().sum(dim=(1, 2)) / valid
+    noise_power = (noise.double() * mask).square().sum(dim=(1, 2)) / valid
+    gain = torch.sqrt(signal_power / noise_power) * 10 ** (-snr_db.double() / 20)
+    return clean + (gain.reshape(-1, 1, 1) * noise * mask).to(clean.dtype)
 
 
-def check_snr_db(learner: Callable[[torch.Tensor, torch.Tensor], float]) -> Verdict:
-    """Check ``learner(signal, noise) -> SNR in dB`` on four mixtures, from +40 to -12 dB."""
-    return run_check("SNR in dB", _verify_snr_db, learner)
+def _padded_case() -> tuple[torch.Tensor, ...]:
+    lengths = torch.tensor([8000, 3000, 5500, 1200])
+    time = int(lengths.max())
+    clean = torch.zeros(len(lengths), 1, time)
+    for index, length in enumerate(lengths.tolist()):
+        clean[index, :, :length] = _noise((1, length), 30 + index, 0.2 / (index + 1))
+    noise = _noise((len(lengths), 1, time), 40, 0.05)
+    snr_db = torch.tensor([15.0, 5.0, 0.0, -5.0])
+    return clean, noise, snr_db, lengths
 
 
-# --- 2. the noise gain for a target SNR -------------------------------------------
-
-
-def solution_noise_gain(signal: torch.Tensor, noise: torch.Tensor, snr_db: float) -> float:
-    """Amplitude gain ``a`` with ``SNR(signal, a * noise) == snr_db``."""
-    signal_power = signal.double().square().mean()
-    noise_power = noise.double().square().mean()
-    return float(torch.sqrt(signal_power / noise_power) * 10 ** (-snr_db / 20))
-
-
-def _verify_noise_gain(learner: Callable) -> None:
-    signal = _clip(8000, 11, 0.2)
-    noise = _clip(8000, 12, 0.02)
-    for target in (20.0, 10.0, 3.0, -5.0):
-        gain = _as_float(learner(signal.clone(), noise.clone(), target), "the gain")
-        assert gain > 0, f"for {target} dB you returned the gain {gain}; a gain must be positive"
-        achieved = solution_snr_db(signal, gain * noise)
-        if abs(achieved - target) <= _DB_TOLERANCE:
-            continue
-        if abs(achieved - 0.2 * 10 / math.log(10) * target) <= 0.05:
-            hint = (
-                "exp(snr_db / 10) is not a dB conversion (it gives 0.87 of the wanted dB): use "
-                "powers of ten"
-            )
-        elif abs(achieved - 2 * target) <= 0.05:
-            hint = (
-                "the SNR came out doubled: 10 ** (snr_db / 10) is a power ratio, but the gain "
-                "multiplies amplitudes; use 10 ** (snr_db / 20)"
-            )
-        elif abs(achieved + target) <= 0.05:
-            hint = "the noise moved the wrong way: a higher SNR needs a smaller noise gain"
-        else:
-            hint = "start from the powers: a**2 * P_noise must equal P_signal / 10 ** (snr_db / 10)"
-        raise AssertionError(
-            f"asking for {target:g} dB gave a mixture with an SNR of {achieved:.2f} dB; {hint}."
-        )
-
-
-def check_noise_gain(learner: Callable[[torch.Tensor, torch.Tensor, float], float]) -> Verdict:
-    """Check ``learner(signal, noise, snr_db) -> gain`` at 20, 10, 3 and -5 dB."""
-    return run_check("Noise gain", _verify_noise_gain, learner)
-
-
-# --- 3. reverberate, keeping the timing ---------------------------------------------
-
-
-def solution_reverberate(dry: torch.Tensor, rir: torch.Tensor) -> torch.Tensor:
-    """Convolve ``dry`` with ``rir``; keep ``dry``'s length, the direct sound at time 0."""
-    delay = int(rir.abs().argmax(dim=-1).max())
-    wet = AF.fftconvolve(dry, rir)
-    return wet[..., delay : delay + dry.shape[-1]]
-
-
-def _test_rir(delay: int, frames: int, seed: int) -> torch.Tensor:
-    generator = torch.Generator().manual_seed(seed)
-    tail = 0.3 * torch.randn(frames - delay - 1, generator=generator)
-    tail = tail * torch.exp(-torch.arange(frames - delay - 1) / (frames / 6))
-    return torch.cat([torch.zeros(delay), torch.ones(1), tail]).unsqueeze(0)
-
-
-def _verify_reverberate(learner: Callable) -> None:
-    dry = _clip(3000, 21, 0.3)
-    for delay, seed in ((37, 22), (0, 23)):
-        rir = _test_rir(delay, 400, seed)
-        expected = solution_reverberate(dry, rir)
-        wet = learner(dry.clone(), rir.clone())
-        assert isinstance(wet, torch.Tensor), f"return a tensor, got {type(wet).__name__}"
-        if wet.shape != dry.shape:
-            full = dry.shape[-1] + rir.shape[-1] - 1
-            hint = (
-                "that is the full convolution: keep as many samples as the dry signal has"
-                if wet.shape[-1] == full
-                else "it must have the dry signal's shape"
-            )
+def _verify_mix_padded(learner: Callable) -> None:
+    clean, noise, snr_db, lengths = _padded_case()
+    mixture = learner(clean.clone(), noise.clone(), snr_db.clone(), lengths.clone())
+    assert isinstance(mixture, torch.Tensor), f"return a tensor, got {type(mixture).__name__}"
+    assert mixture.shape == clean.shape, (
+        f"the mixture has shape {tuple(mixture.shape)}, the batch {tuple(clean.shape)}; "
+        "return one mixture per clip, padded like the input"
+    )
+    added = (mixture - clean).double()
+    for index, (length, target) in enumerate(zip(lengths.tolist(), snr_db.tolist(), strict=True)):
+        padding = added[index, :, length:]
+        if padding.numel() and float(padding.abs().max()) > 1e-6:
             raise AssertionError(
-                f"the result has shape {tuple(wet.shape)}, the dry signal {tuple(dry.shape)}; "
-                f"{hint}."
+                f"clip {index} has only {length} real samples, but your mixture has noise in "
+                "its padding after them (torchaudio's add_noise does that too): multiply the "
+                "noise by the mask of real samples, so the padding stays silent."
             )
-        error = float((wet - expected).abs().max())
-        if error <= 1e-4:
+        real = slice(0, length)
+        measured = _power_db(clean[index, :, real]) - _power_db(added[index, :, real])
+        if abs(measured - target) <= _DB_TOLERANCE:
             continue
-        unflipped = AF.fftconvolve(dry, rir.flip(-1))
-        undelayed = AF.fftconvolve(dry, rir)[..., : dry.shape[-1]]
-        if float((wet - undelayed).abs().max()) <= 1e-4:
+        diluted = 10 * math.log10(clean.shape[-1] / length)
+        if abs(measured - (target + diluted)) <= 0.05:
             hint = (
-                f"the direct sound arrives {delay} samples late: the RIR's peak is at index "
-                f"{delay}, so drop that many samples from the start"
+                "the SNR over the real samples is too high by exactly the padding's dilution, "
+                f"10 log10({clean.shape[-1]} / {length}) = {diluted:.2f} dB: you averaged the "
+                "clip's power over its padding (zeros); average over the first lengths[i] "
+                "samples only"
             )
-        elif any(
-            float((wet - unflipped[..., shift : shift + dry.shape[-1]]).abs().max()) <= 1e-4
-            for shift in range(rir.shape[-1])
-        ):
-            hint = (
-                "that is a cross-correlation (conv1d without flipping the RIR): the reverberation "
-                "comes before the sound; flip the RIR or use torchaudio.functional.fftconvolve"
-            )
+        elif abs(measured - 2 * target) <= 0.05:
+            hint = "the dB came out doubled: an amplitude gain takes 10 ** (-snr_db / 20)"
         else:
-            hint = "convolve with torchaudio.functional.fftconvolve, then cut"
+            hint = (
+                "compute one gain per clip from the mean squares of its real samples, "
+                "a = sqrt(P_signal / P_noise) * 10 ** (-snr_db / 20)"
+            )
         raise AssertionError(
-            f"with the direct path at sample {delay}, your result differs from the expected one "
-            f"by up to {error:.3g}; {hint}."
+            f"clip {index} ({length} real samples) was asked for {target:g} dB and came out at "
+            f"{measured:.2f} dB over its real samples; {hint}."
         )
 
 
-def check_reverberate(learner: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Verdict:
-    """Check ``learner(dry, rir) -> wet``: same shape as ``dry``, direct sound not delayed."""
-    return run_check("Reverberate", _verify_reverberate, learner)
+def check_mix_padded(learner: Callable[..., torch.Tensor]) -> Verdict:
+    """Check ``learner(clean, noise, snr_db, lengths) -> mixture`` on a padded batch of 4."""
+    return run_check("Mixing a padded batch", _verify_mix_padded, learner)
+
+
+# --- 2. T20 by Schroeder's backward integration --------------------------------------
+
+
+def solution_t20(rir: torch.Tensor, sample_rate: int) -> float:
+    """T20 (s): Schroeder's curve in dB, a line fitted from -5 to -25 dB, extended to -60 dB."""
+    energy = rir[0].double().square()
+    remaining = energy.flip(0).cumsum(0).flip(0)  # energy from each sample to the end
+    curve_db = 10 * torch.log10(remaining / remaining[0])
+    inside = (curve_db <= -5) & (curve_db >= -25)
+    times = torch.arange(len(curve_db), dtype=torch.float64)[inside] / sample_rate
+    slope, _ = np.polyfit(times.numpy(), curve_db[inside].numpy(), 1)  # dB per second
+    return float(-60 / slope)
+
+
+def _room(rt60: float, sample_rate: int, seed: int, drr_db: float = 3.0) -> torch.Tensor:
+    """A test response with a known RT60: a direct path, a 20 ms pre-delay and a decaying tail."""
+    frames = round(1.2 * rt60 * sample_rate)
+    times = torch.arange(frames, dtype=torch.float64) / sample_rate
+    tail = _noise((frames,), seed, 1.0).double() * torch.exp(-math.log(1000) * times / rt60)
+    tail[:40] = 0  # the first reflection arrives 2.5 ms after the direct sound
+    tail = tail / tail.norm()
+    tail[0] = 10 ** (drr_db / 20)  # direct-sound energy over tail energy: drr_db
+    predelay = torch.zeros(round(0.02 * sample_rate), dtype=torch.float64)
+    return torch.cat([predelay, tail]).float().unsqueeze(0)
+
+
+def _verify_t20(learner: Callable) -> None:
+    sample_rate = 16000
+    for rt60, seed in ((0.3, 51), (0.8, 52), (1.5, 53)):
+        rir = _room(rt60, sample_rate, seed)
+        answer = _as_float(learner(rir.clone(), sample_rate), "T20")
+        if abs(answer / rt60 - 1) <= 0.05:
+            continue
+        ratio = answer / rt60
+        if answer <= 0:
+            hint = (
+                "a negative time: the curve rises instead of falling; integrate from the end "
+                "backwards (energy remaining after each instant), not from the start"
+            )
+        elif abs(ratio - 2) <= 0.15:
+            hint = (
+                "twice the true value: the decay in dB was half as steep. Integrate the "
+                "squared response (energy), and take 10 log10 of an energy"
+            )
+        elif abs(ratio - 0.5) <= 0.05:
+            hint = "half the true value: an energy takes 10 log10, not 20 log10"
+        elif ratio > 100:
+            hint = "far too long: is your slope in dB per sample? divide times by sample_rate"
+        elif abs(ratio - 1 / 3) <= 0.03:
+            hint = (
+                "a third of the true value: that is the time the line takes to fall 20 dB; "
+                "the RT60 is the time for 60 dB, -60 / slope"
+            )
+        else:
+            hint = (
+                "fit a straight line (least squares) to the curve between -5 and -25 dB and "
+                "return -60 divided by its slope in dB per second"
+            )
+        raise AssertionError(
+            f"for a room with an RT60 of {rt60} s you returned {answer:.3f} s "
+            f"({ratio:.2f} times the truth; within 5 % is asked); {hint}."
+        )
+
+
+def check_t20(learner: Callable[[torch.Tensor, int], float]) -> Verdict:
+    """Check ``learner(rir, sample_rate) -> T20 in s`` on three rooms (0.3, 0.8 and 1.5 s)."""
+    return run_check("T20", _verify_t20, learner)
+
+
+# --- 3. a measurement and its assert -------------------------------------------------
+
+
+def solution_assert_snr(clean: torch.Tensor, mixture: torch.Tensor, snr_db: float) -> None:
+    """Assert that ``mixture`` (= ``clean`` + noise) has ``snr_db`` within 0.1 dB."""
+    noise = mixture.double() - clean.double()
+    measured = 10 * math.log10(float(clean.double().square().mean() / noise.square().mean()))
+    assert abs(measured - snr_db) < 0.1, f"asked for {snr_db} dB, measured {measured:.2f} dB"
+
+
+def _mixtures() -> tuple[torch.Tensor, list[tuple[float, float, str]]]:
+    """The clean clip, and (asked dB, the dB the mixture really has, what went wrong)."""
+    syllables = torch.sin(torch.arange(16000) * (math.pi * 4 / 16000)).square()  # 4 bursts
+    clean = _noise((1, 16000), 61, 0.2) * syllables
+    cases = [
+        (20.0, 20.0, ""),
+        (3.0, 3.0, ""),
+        (-5.0, -5.0, ""),
+        (0.0, 0.0, ""),
+        (20.0, 20.0 * 20 * math.log10(math.e) / 10, "the exp(snr_db / 10) recipe (17.4 dB)"),
+        (3.0, 3.0 * 20 * math.log10(math.e) / 10, "the exp(snr_db / 10) recipe (2.6 dB)"),
+        (10.0, 20.0, "a power ratio used as an amplitude gain (20 dB)"),
+        (5.0, -5.0, "a gain on the wrong component (-5 dB)"),
+        (10.0, 10.3, "a mixture 0.3 dB off (10.3 dB)"),
+    ]
+    return clean, cases
+
+
+def _mixture(clean: torch.Tensor, true_snr_db: float) -> torch.Tensor:
+    noise = _noise(tuple(clean.shape), 62, 0.05)
+    gain = math.sqrt(float(clean.double().square().mean() / noise.double().square().mean()))
+    return clean + (gain * 10 ** (-true_snr_db / 20)) * noise
+
+
+def _verify_assert_snr(learner: Callable) -> None:
+    clean, cases = _mixtures()
+    for asked, true, mistake in cases:
+        mixture = _mixture(clean, true)
+        try:
+            returned = learner(clean.clone(), mixture.clone(), asked)
+        except AssertionError as error:
+            if not mistake:
+                raise AssertionError(
+                    f"your assert failed on a right mixture (asked {asked:g} dB, it has "
+                    f"{true:g} dB to float32 rounding): {error!r}. Measure the noise as "
+                    "mixture - clean, compare mean squares in dB, and allow a tolerance "
+                    "(float32 rounding is far below 0.01 dB; == never holds)"
+                ) from None
+            continue
+        if not mistake:
+            continue
+        hint = (
+            "did you return a bool instead of asserting? A check must raise"
+            if isinstance(returned, bool | torch.Tensor | np.bool_)
+            else "is your tolerance too loose? 0.1 dB catches this one"
+            if abs(asked - true) < 0.5
+            else "measure the noise as mixture - clean, and the SNR from mean squares"
+        )
+        raise AssertionError(
+            f"asked for {asked:g} dB, the checker gave your function {mistake}, and your "
+            f"assert let it pass; {hint}."
+        )
+
+
+def check_assert_snr(learner: Callable[[torch.Tensor, torch.Tensor, float], None]) -> Verdict:
+    """Check ``learner(clean, mixture, snr_db)``: silent on 4 right mixtures, raises on 5 wrong."""
+    return run_check("An assert on the SNR", _verify_assert_snr, learner)
