@@ -149,9 +149,7 @@ def solution_claim_scalloping_loss(measure: Callable[[torch.Tensor], float]) -> 
     hann = measure(torch.hann_window(512))
     rectangular = measure(torch.ones(512))
     assert abs(hann - 1.42) < 0.05, f"Hann window: {hann:.2f} dB, expected 1.42 dB"
-    assert abs(rectangular - 3.92) < 0.05, (
-        f"rectangular: {rectangular:.2f} dB, expected 3.92"
-    )
+    assert abs(rectangular - 3.92) < 0.05, f"rectangular: {rectangular:.2f} dB, expected 3.92"
 
 
 def _windows() -> dict[str, torch.Tensor]:
