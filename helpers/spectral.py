@@ -8,7 +8,10 @@
   the HTK or Slaney mel scale, as ``torchaudio.functional.melscale_fbanks`` does;
 * :func:`plot_mel_spectrogram` draws a mel spectrogram on a mel-spaced axis labelled
   in Hz, built on :func:`helpers.plot_feature` (the plot contract of :mod:`helpers.plots`);
-* :func:`window_resolution` and :func:`max_difference` back the notebooks' claims.
+* :func:`window_resolution`, :func:`window_sidelobe_db` and :func:`frame_spectrum_db`
+  measure windows (main lobe, side lobes, zero-padding);
+* :func:`overlap_add_inverse` writes the least-squares inverse STFT out in NumPy, an
+  independent check of ``torch.istft``; :func:`max_difference` compares with librosa.
 """
 
 from __future__ import annotations
@@ -31,14 +34,17 @@ from .validation import ArrayLike, amplitude_db, as_array, check_count, check_sa
 __all__ = [
     "Difference",
     "GriffinLimResult",
+    "frame_spectrum_db",
     "griffin_lim",
     "hz_to_mel",
     "max_difference",
     "mel_centres_hz",
     "mel_to_hz",
+    "overlap_add_inverse",
     "plot_mel_spectrogram",
     "spectral_convergence_db",
     "window_resolution",
+    "window_sidelobe_db",
 ]
 
 #: Mel scales understood here, as named by torchaudio (``librosa``: ``htk=True``/``False``).
@@ -343,6 +349,81 @@ def window_resolution(
     crossing = edge - 1 + (lower - 0.5 * spectrum[0]) / (lower - upper)
     bandwidth_hz = 2.0 * crossing * sample_rate / (oversample * win_length)
     return duration_s, float(bandwidth_hz)
+
+
+def window_sidelobe_db(window: str, length: int = 512) -> float:
+    """Height of a window's highest side lobe relative to its main lobe's peak, in dB.
+
+    The spectrum is zero-padded 64 times; the main lobe ends at its first minimum, and
+    every ripple beyond is a side lobe. Harris (1978): rectangular -13.3 dB, Hann -31.5,
+    Hamming -42.7, Blackman -58.1.
+    """
+    length = check_count(length, "length", minimum=8, unit="samples")
+    taps = stft_window(window, length).double().numpy()
+    spectrum = np.abs(np.fft.rfft(taps, 64 * length))
+    first_null = int(np.argmax(np.diff(spectrum) > 0))
+    return float(20.0 * np.log10(spectrum[first_null:].max() / spectrum[0]))
+
+
+def frame_spectrum_db(
+    signal: ArrayLike, sample_rate: int, *, win_length: int, n_fft: int, window: str = "hann"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spectrum of a signal's first ``win_length`` samples, windowed, zero-padded to ``n_fft``.
+
+    Returns ``(freqs, level_db)``: ``n_fft // 2 + 1`` frequencies in Hz and levels in dB
+    relative to the largest bin. A larger ``n_fft`` gives more bins, not a narrower peak.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    samples = as_array(signal, "signal").astype(np.float64).reshape(-1)
+    win_length = check_count(win_length, "win_length", minimum=4, unit="samples")
+    n_fft = check_count(n_fft, "n_fft", minimum=win_length, unit="samples")
+    if samples.size < win_length:
+        raise ValueError(f"signal has {samples.size} samples, fewer than win_length={win_length}")
+    taps = stft_window(window, win_length).double().numpy()
+    spectrum = np.abs(np.fft.rfft(samples[:win_length] * taps, n_fft))
+    return np.fft.rfftfreq(n_fft, 1.0 / sample_rate), amplitude_db(spectrum / spectrum.max())
+
+
+def overlap_add_inverse(
+    stft: Any, *, n_fft: int, hop_length: int, length: int, window: str = "hann"
+) -> np.ndarray:
+    """The least-squares signal for a (possibly modified) STFT, written out in NumPy.
+
+    Griffin and Lim (1984): overlap-add each frame's inverse FFT times the window, divide
+    by the overlap-added squared window, drop the ``n_fft // 2`` samples of padding that
+    ``center=True`` added. ``torch.istft`` computes the same; this is its independent check.
+
+    Parameters
+    ----------
+    stft : complex torch.Tensor or numpy.ndarray, shape (n_fft // 2 + 1, frames) or
+        (1, n_fft // 2 + 1, frames)
+    n_fft, hop_length, length : int
+        The STFT's settings (window length = ``n_fft``) and the output's length in samples.
+    """
+    values = stft.detach().cpu().numpy() if isinstance(stft, torch.Tensor) else np.asarray(stft)
+    values = values[0] if values.ndim == 3 and values.shape[0] == 1 else values
+    if values.ndim != 2 or values.shape[0] != n_fft // 2 + 1:
+        raise ValueError(
+            f"stft must be (n_fft // 2 + 1, frames) = ({n_fft // 2 + 1}, frames) for "
+            f"n_fft={n_fft}, got shape {values.shape}; pass one channel's complex STFT"
+        )
+    hop_length = check_count(hop_length, "hop_length", unit="samples")
+    length = check_count(length, "length", unit="samples")
+    frames = np.fft.irfft(values.astype(np.complex128), n=n_fft, axis=0)
+    taps = stft_window(window, n_fft).double().numpy()
+    total = hop_length * (frames.shape[1] - 1) + n_fft
+    summed, weight = np.zeros(total), np.zeros(total)
+    for index in range(frames.shape[1]):
+        start = index * hop_length
+        summed[start : start + n_fft] += taps * frames[:, index]
+        weight[start : start + n_fft] += taps**2
+    kept = slice(n_fft // 2, n_fft // 2 + length)
+    if summed[kept].size < length or np.any(weight[kept] < 1e-11):
+        raise ValueError(
+            "the overlap-added squared window is zero somewhere (NOLA fails) or the STFT is "
+            "shorter than length; use a smaller hop_length or another window"
+        )
+    return summed[kept] / weight[kept]
 
 
 @dataclass(frozen=True)

@@ -218,3 +218,57 @@ def test_max_difference():
     assert "max rel diff 5.0e-02" in str(diff)
     with pytest.raises(ValueError, match="shapes differ"):
         spectral.max_difference(np.zeros(3), np.zeros(4))
+
+
+@pytest.mark.parametrize(
+    ("window", "textbook_db"),
+    [("rectangular", -13.3), ("hann", -31.5), ("hamming", -42.7), ("blackman", -58.1)],
+)
+def test_window_sidelobe_db_matches_harris(window, textbook_db):
+    assert abs(spectral.window_sidelobe_db(window) - textbook_db) < 0.1
+
+
+def test_window_sidelobe_db_rejects_bad_input():
+    with pytest.raises(ValueError, match="window must be one of"):
+        spectral.window_sidelobe_db("kaiser")
+    with pytest.raises(ValueError, match="length"):
+        spectral.window_sidelobe_db("hann", 4)
+
+
+def test_frame_spectrum_db_puts_a_tone_on_its_bin_and_padding_adds_bins_only():
+    tone = np.sin(2 * np.pi * 1000.0 * np.arange(4096) / 16000)
+    freqs, level = spectral.frame_spectrum_db(tone, 16000, win_length=512, n_fft=512)
+    assert freqs.shape == level.shape == (257,) and freqs[int(np.argmax(level))] == 1000.0
+    assert level.max() == 0.0
+    fine_freqs, fine = spectral.frame_spectrum_db(tone, 16000, win_length=512, n_fft=4096)
+    assert fine.shape == (2049,)
+    # the main lobe's -6 dB width is the window's (2 bins of 31.25 Hz), not the FFT's
+    width_hz = np.ptp(fine_freqs[fine > -6.02])
+    assert abs(width_hz - 62.5) <= 2 * 16000 / 4096 + 1e-9  # within the fine grid's bins
+
+
+def test_frame_spectrum_db_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="n_fft"):
+        spectral.frame_spectrum_db(np.ones(1000), 16000, win_length=512, n_fft=256)
+    with pytest.raises(ValueError, match="fewer than win_length"):
+        spectral.frame_spectrum_db(np.ones(100), 16000, win_length=512, n_fft=512)
+
+
+def test_overlap_add_inverse_equals_istft_on_a_modified_stft():
+    generator = torch.Generator().manual_seed(3)
+    signal = torch.randn(1, 4000, generator=generator)
+    window = torch.hann_window(256)
+    stft = torch.stft(signal, 256, 64, window=window, return_complex=True)
+    stft[:, 20:40] = 0  # no longer a consistent STFT
+    ours = spectral.overlap_add_inverse(stft, n_fft=256, hop_length=64, length=4000)
+    theirs = torch.istft(stft, 256, 64, window=window, length=4000)[0].double().numpy()
+    assert ours.shape == (4000,) and np.abs(ours - theirs).max() < 1e-5
+
+
+def test_overlap_add_inverse_reports_nola_failure_and_bad_shape():
+    signal = torch.randn(1, 2048)
+    stft = torch.stft(signal, 256, 256, window=torch.hann_window(256), return_complex=True)
+    with pytest.raises(ValueError, match="NOLA"):
+        spectral.overlap_add_inverse(stft, n_fft=256, hop_length=256, length=2048)
+    with pytest.raises(ValueError, match="n_fft // 2 \\+ 1"):
+        spectral.overlap_add_inverse(stft, n_fft=512, hop_length=256, length=2048)
