@@ -16,10 +16,10 @@ import numpy as np
 import torch
 import torchaudio.functional as AF
 
-from .._validation import as_numpy_2d
 from ..kernels import kernel_response_db, probe_response, resampler_kernel, response_quality
 from ..resampling import measure_resampling, reference_resamplers
 from ..sweeps import log_sweep
+from ..validation import as_waveform
 from . import Verdict, run_check, show_solution
 
 __all__ = [
@@ -176,7 +176,7 @@ def _verify_clean(downsample: Callable[[torch.Tensor], torch.Tensor]) -> None:
         raise AssertionError(
             f"for a (1, {frames}) input your function returns shape {shape}. {layout}"
         )
-    data = as_numpy_2d(output, "output")
+    data = as_waveform(output, "output")
     assert data.shape[0] == 1 and abs(data.shape[1] - expected) <= 2, (
         f"for a (1, {sweep.waveform.shape[-1]}) input at 44.1 kHz, the output at 16 kHz should "
         f"have shape (1, {expected}); yours has shape {tuple(data.shape)}"
