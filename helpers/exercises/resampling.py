@@ -29,11 +29,11 @@ __all__ = [
     "check_clean_downsampler",
     "check_fold_frequency",
     "check_rolloff_for_cutoff",
+    "show_solution",
     "solution_assert_aliasing",
     "solution_clean_downsampler",
     "solution_fold_frequency",
     "solution_rolloff_for_cutoff",
-    "show_solution",
 ]
 
 #: Exercise 3's specification, 44.1 kHz -> 16 kHz: the worst alias beyond the 2 % guard
