@@ -1,6 +1,5 @@
 """The resampling exercises' checkers accept the reference solutions and reject typical mistakes."""
 
-import torch
 import numpy as np
 import soxr
 import torchaudio.functional as AF

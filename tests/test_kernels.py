@@ -56,7 +56,7 @@ def test_kaiser_beta_is_scipys(attenuation_db):
 
 
 def test_kaiser_attenuation_rejects_small_beta():
-    with pytest.raises(ValueError, match="4.55"):
+    with pytest.raises(ValueError, match=r"4\.55"):
         kernels.kaiser_attenuation_db(3.0)
 
 

@@ -80,7 +80,7 @@ def test_device_aliasing_on_the_cpu_matches_float64_and_restores_the_setting():
 
 
 def test_draw_resampling_titles_the_panels_with_what_it_measured(sweep):
-    figure, axes = helpers.new_figure(1, 2)
+    _, axes = helpers.new_figure(1, 2)
     output = AF.resample(sweep.waveform, 48000, 16000)
     quality = resampling.draw_resampling(output, 16000, sweep, axes=axes)
     assert f"worst alias {quality.aliasing_db:.0f} dB" in axes[1].get_title()
