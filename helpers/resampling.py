@@ -139,11 +139,10 @@ class ResamplingQuality:
     transition_hz : float
         ``stop_hz - edge_hz`` (to the end of the sweep if ``stop_hz`` is ``inf``).
 
-    Every reading has a floor set by the sweep's speed: while a kernel of a few
-    milliseconds responds, the sweep moves on, so the output just above the new Nyquist
-    frequency still rings with the pass band. A 1.5 s sweep cannot show a worst alias
-    much below -90 dB; a 15 s sweep (``log_sweep(rate, 15.0, fade_s=0.05)``) reaches
-    below -150 dB.
+    Every reading has a floor set by the sweep's speed (while a kernel responds, the sweep
+    moves on): the mean alias of a 1.5 s sweep cannot go much below -90 dB, its worst
+    alias below about -135 dB; a 15 s sweep (``log_sweep(rate, 15.0, fade_s=0.05)``)
+    reaches below -180 dB.
     """
 
     aliasing_db: float
@@ -178,8 +177,7 @@ def measure_resampling(
       the output; the mean power of what is there, relative to the sweep's (time-gated).
     * Pass-band loss: minus the gain at ``passband_fraction`` of the new Nyquist frequency.
     * Transition width: from the last frequency within 1 dB of unity gain to the first
-      above which the gain stays below ``stop_db``. The sweep resolves it to a few
-      hundred Hz: during a long kernel, the sweep moves on.
+      above which the gain stays below ``stop_db`` (resolved to a few hundred Hz).
 
     See :class:`ResamplingQuality` for the floor a sweep's speed sets.
     """
