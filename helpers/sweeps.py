@@ -11,7 +11,8 @@ frequency: kept, attenuated, or folded back below the new Nyquist frequency
 * :func:`alias_frequency` predicts where a frequency lands after sampling;
 * :func:`zero_crossing_frequency` checks a tone's frequency from its samples;
 * :func:`plot_sweep` draws a spectrogram whose time axis is labelled with the
-  *original* frequency (log-spaced ticks from :func:`frequency_ticks`).
+  *original* frequency (log-spaced ticks from :func:`frequency_ticks`), and
+  :func:`compare_sweeps` several of them side by side.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
+from .figures import new_figure
 from .measure import spectrogram_db
 from .plots import attach_colorbar, target_axes
 from .validation import ArrayLike, as_mono, check_sample_rate
@@ -32,6 +35,7 @@ from .validation import ArrayLike, as_mono, check_sample_rate
 __all__ = [
     "Sweep",
     "alias_frequency",
+    "compare_sweeps",
     "frequency_label",
     "frequency_ticks",
     "log_sweep",
@@ -293,3 +297,27 @@ def plot_sweep(
     if title:
         ax.set_title(title)
     return image
+
+
+def compare_sweeps(
+    outputs: dict[str, ArrayLike],
+    sample_rate: int,
+    *,
+    sweep: Sweep,
+    titles: dict[str, str] | None = None,
+    columns: int = 3,
+    f_min: float | None = 2000.0,
+) -> Figure:
+    """The swept outputs of several resamplers side by side (:func:`plot_sweep` each, one
+    shared frequency axis, no colour bars, the new Nyquist frequency dashed), each titled
+    ``titles[name]`` or its name. Returns the figure."""
+    if not outputs:
+        raise ValueError("outputs is empty: pass {name: resampled sweep}")
+    rows = math.ceil(len(outputs) / columns)
+    figure, axes = new_figure(rows, columns, height=2.6 * rows, sharey=True)
+    for ax, (name, output) in zip(np.ravel(axes), outputs.items(), strict=False):
+        plot_sweep(output, sample_rate, sweep=sweep, ax=ax, show_nyquist_of=sample_rate,
+                   f_min=f_min, colorbar=False, title=(titles or {}).get(name, name))
+    for ax in np.ravel(axes)[len(outputs) :]:
+        ax.set_visible(False)  # a last row that is not full
+    return figure

@@ -1,8 +1,10 @@
 """The resampling exercises' checkers accept the reference solutions and reject typical mistakes."""
 
-import torch
-import torchaudio.functional as F
+import numpy as np
+import soxr
+import torchaudio.functional as AF
 
+from helpers import kernels, resampling, sweeps
 from helpers.exercises import resampling as ex
 
 
@@ -46,16 +48,74 @@ def test_rolloff_checker():
 def test_clean_downsampler_checker():
     verdict = ex.check_clean_downsampler(ex.solution_clean_downsampler)
     assert verdict and "correct" in repr(verdict)
-    # torchaudio's defaults alias far above the limit.
-    default = ex.check_clean_downsampler(lambda x: F.resample(x, 48000, 32000))
-    assert rejected(default, "aliasing is")
+    # soxr HQ passes too, transposed to its (frames, channels) layout ...
+    assert ex.check_clean_downsampler(lambda x: soxr.resample(x.numpy().T, 44100, 16000).T)
+    # ... and a (1, frames) array passed as it is reads as 661501 channels.
+    untransposed = ex.check_clean_downsampler(lambda x: soxr.resample(x.numpy(), 44100, 16000))
+    assert rejected(untransposed, "(frames, channels)")
+    # torchaudio's defaults alias far above the limit; so does the width-64 Kaiser 8.6 setting.
+    assert rejected(ex.check_clean_downsampler(lambda x: AF.resample(x, 44100, 16000)),
+                    "worst alias")
+    long_kaiser = ex.check_clean_downsampler(
+        lambda x: AF.resample(x, 44100, 16000, **resampling.LONG_KAISER)
+    )
+    assert rejected(long_kaiser, "worst alias")
     # A low cut-off removes the aliasing and the top of the band with it.
     too_low = ex.check_clean_downsampler(
-        lambda x: F.resample(x, 48000, 32000, lowpass_filter_width=64, rolloff=0.8)
+        lambda x: AF.resample(x, 44100, 16000, lowpass_filter_width=64, rolloff=0.8)
     )
-    assert rejected(too_low, "loss at 14.4 kHz")
+    assert rejected(too_low, "loss at 7.2 kHz")
     # The wrong target rate.
-    assert rejected(ex.check_clean_downsampler(lambda x: F.resample(x, 48000, 16000)), "shape")
-    # Taking every third sample of 48 kHz gives 16 kHz, and no filter.
-    assert rejected(ex.check_clean_downsampler(lambda x: torch.as_tensor(x)[:, ::3]), "shape")
+    assert rejected(ex.check_clean_downsampler(lambda x: AF.resample(x, 44100, 8000)), "shape")
     assert rejected(ex.check_clean_downsampler(not_attempted), "not solved yet")
+
+
+def _worst_from_sweep(resample, orig_rate, new_rate, limit_db):
+    """A naive answer: the worst alias read off the 1.5 s sweep (its floor is too high)."""
+    sweep = sweeps.log_sweep(orig_rate, 1.5)
+    level = resampling.measure_resampling(resample(sweep.waveform), new_rate, sweep).aliasing_db
+    assert level <= limit_db, f"worst alias {level:.1f} dB"
+    return level
+
+
+def _gain(resample, orig_rate, new_rate, normalise=True):
+    times_s, kernel = kernels.resampler_kernel(resample, orig_rate, new_rate, span_s=0.01)
+    gain = np.abs(np.fft.rfft(kernel, 1 << 18))
+    if normalise:
+        gain = gain / abs(kernel.sum())
+    return np.fft.rfftfreq(1 << 18, times_s[1] - times_s[0]), 20 * np.log10(gain + 1e-300)
+
+
+def _naive(reduce, low=1.02, normalise=True, message=True):
+    def measure(resample, orig_rate, new_rate, limit_db):
+        freqs_hz, gain_db = _gain(resample, orig_rate, new_rate, normalise)
+        chosen = (freqs_hz >= low * new_rate / 2) & (freqs_hz <= orig_rate / 2)
+        level = float(reduce(gain_db[chosen]))
+        if level > limit_db:  # raised by hand: pytest would add the level to an assert's message
+            raise AssertionError(f"worst alias {level:.1f} dB" if message else "too loud")
+        return level
+
+    return measure
+
+
+def test_assert_aliasing_checker():
+    verdict = ex.check_assert_aliasing(ex.solution_assert_aliasing)
+    assert verdict and "correct" in repr(verdict)
+    assert rejected(ex.check_assert_aliasing(not_attempted), "not solved yet")
+    hint = "Hints"
+    assert rejected(ex.check_assert_aliasing(_naive(np.mean)), hint)  # a mean, not the worst
+    assert rejected(ex.check_assert_aliasing(_naive(np.max, low=0.0)), "your assert fails")
+    assert rejected(ex.check_assert_aliasing(_naive(np.max, low=1.0)), hint)  # no guard band
+    assert rejected(ex.check_assert_aliasing(_naive(np.max, normalise=False)), "your assert fails")
+    assert rejected(ex.check_assert_aliasing(_worst_from_sweep), hint)
+    # No assert at all, or one whose message does not name the level.
+    def no_assert(resample, orig_rate, new_rate, limit_db):
+        return ex.solution_assert_aliasing(resample, orig_rate, new_rate, 0.0)
+
+    assert rejected(ex.check_assert_aliasing(no_assert), "add an `assert`")
+    assert rejected(ex.check_assert_aliasing(_naive(np.max, message=False)), "does not name")
+    # Forgetting to return.
+    def no_return(resample, orig_rate, new_rate, limit_db):
+        ex.solution_assert_aliasing(resample, orig_rate, new_rate, limit_db)
+
+    assert rejected(ex.check_assert_aliasing(no_return), "return")

@@ -149,7 +149,9 @@ def test_wider_kernels_alias_less_and_cut_sharper(sweep):
     transition = [results[w].transition_hz for w in (6, 16, 64)]
     assert aliasing[0] > aliasing[1] + 3 > aliasing[2] + 6
     assert transition[0] > transition[1] > transition[2]
-    assert -25 < aliasing[0] < -10  # torchaudio's default aliases audibly at 48 -> 32 kHz
+    # torchaudio's default aliases audibly at 48 -> 32 kHz: just above 16 kHz only about
+    # 8 dB down, -15 dB on average over the folding region.
+    assert -12 < aliasing[0] < -6 and -25 < results[6].mean_aliasing_db < -10
 
 
 def test_sweep_gain_matches_the_kernel_response_in_the_pass_band(sweep):
@@ -198,7 +200,7 @@ def test_quality_table_lists_every_variant(sweep):
     }
     table = quality_table(results)
     lines = table.splitlines()
-    assert len(lines) == 4 and "aliasing" in lines[0]
+    assert len(lines) == 4 and "worst alias" in lines[0] and "mean alias" in lines[0]
     assert lines[2].startswith("default") and lines[3].startswith("naive")
     assert "-0.0" not in table
     with pytest.raises(ValueError):
@@ -223,7 +225,7 @@ def test_plots_return_what_they_drew(sweep):
     )
     assert response.get_xdata().max() <= 24000 and axes[3].get_ylabel() == "Gain (dB)"
     in_db = plot_kernel(times, kernel, ax=axes[2], db=True)
-    assert in_db.get_ydata().max() == pytest.approx(0.0) and in_db.get_ydata().min() >= -150
+    assert in_db.get_ydata().max() == pytest.approx(0.0) and in_db.get_ydata().min() >= -200
     with pytest.raises(ValueError, match="equally long"):
         plot_kernel(times, kernel[:-1])
     plt.close(figure)

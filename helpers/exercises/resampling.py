@@ -2,39 +2,47 @@
 
 1. :func:`check_fold_frequency`: where a tone lands after sampling (aliasing by hand).
 2. :func:`check_rolloff_for_cutoff`: the ``rolloff`` that puts the cut-off where you want it.
-3. :func:`check_clean_downsampler`: a 48 kHz -> 32 kHz resampler that meets a quality spec.
+3. :func:`check_clean_downsampler`: a 44.1 kHz -> 16 kHz resampler that meets a quality spec.
+4. :func:`check_assert_aliasing`: measure a resampler's worst alias and assert a limit on it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
 import torch
 import torchaudio.functional as AF
 
-from ..kernels import kernel_response_db, resampler_kernel
-from ..resampling import measure_resampling
+from ..kernels import kernel_response_db, probe_response, resampler_kernel, response_quality
+from ..resampling import measure_resampling, reference_resamplers
 from ..sweeps import log_sweep
 from ..validation import as_waveform
-from . import Verdict, run_check
+from . import Verdict, run_check, show_solution
 
 __all__ = [
     "ALIASING_LIMIT_DB",
     "LOSS_LIMIT_DB",
+    "check_assert_aliasing",
     "check_clean_downsampler",
     "check_fold_frequency",
     "check_rolloff_for_cutoff",
+    "show_solution",
+    "solution_assert_aliasing",
     "solution_clean_downsampler",
     "solution_fold_frequency",
     "solution_rolloff_for_cutoff",
 ]
 
-#: Exercise 3's specification: aliasing at most this (dB re. the signal) ...
-ALIASING_LIMIT_DB = -70.0
-#: ... and at most this loss (dB) at 14.4 kHz (90 % of the new Nyquist frequency).
-LOSS_LIMIT_DB = 1.0
+#: Exercise 3's specification, 44.1 kHz -> 16 kHz: the worst alias beyond the 2 % guard
+#: band at most this (dB re. the gain at 0 Hz) ...
+ALIASING_LIMIT_DB = -100.0
+#: ... and at most this loss (dB) at 7.2 kHz (90 % of the new Nyquist frequency).
+LOSS_LIMIT_DB = 0.1
+#: Exercise 4: how close (dB) a learner's worst alias must come to the reference's.
+LEVEL_TOLERANCE_DB = 1.0
 
 
 # --- 1. Folding -----------------------------------------------------------------------------
@@ -129,42 +137,142 @@ def check_rolloff_for_cutoff(rolloff_for_cutoff: Callable[[float, int, int], flo
 
 
 def solution_clean_downsampler(waveform: torch.Tensor) -> torch.Tensor:
-    """48 kHz -> 32 kHz with aliasing below -70 dB and under 1 dB loss at 14.4 kHz."""
+    """44.1 kHz -> 16 kHz: worst alias below -100 dB, under 0.1 dB loss at 7.2 kHz.
+
+    Designed with Kaiser's rule: beta for 100 dB, and the rolloff that ends the transition
+    band at 8 kHz (soxr HQ also passes: ``soxr.resample(x.T, 44100, 16000).T``, since soxr
+    takes ``(frames, channels)``).
+    """
+    attenuation_db = 100.0
+    beta = 0.1102 * (attenuation_db - 8.7)  # Kaiser: beta from the wanted attenuation
+    width, rolloff = 64, 1.0
+    for _ in range(20):  # cut-off + half the transition on 8 kHz; the transition needs rolloff
+        kernel_s = 2 * width / (rolloff * 16000)
+        transition_hz = (attenuation_db - 7.95) / (2.285 * 2 * math.pi * kernel_s)
+        rolloff = 1 - transition_hz / 2 / 8000
     return AF.resample(
-        waveform,
-        48000,
-        32000,
-        lowpass_filter_width=64,  # a long kernel: a narrow transition band
-        rolloff=0.95,  # cut at 15.2 kHz so the transition ends near 16 kHz
-        resampling_method="sinc_interp_kaiser",
-        beta=8.6,  # deep stop band without widening the transition too much
+        torch.as_tensor(waveform), 44100, 16000, lowpass_filter_width=width, rolloff=rolloff,
+        resampling_method="sinc_interp_kaiser", beta=beta,
     )
 
 
 def _verify_clean(downsample: Callable[[torch.Tensor], torch.Tensor]) -> None:
-    sweep = log_sweep(48000, 1.5)
-    output = downsample(sweep.waveform.float())
+    sweep = log_sweep(44100, 15.0, fade_s=0.05)
+    layout = (
+        "The input's layout is (batch, frames); soxr.resample takes (frames, channels): "
+        "transpose on the way in and on the way out."
+    )
+    try:
+        output = downsample(sweep.waveform)
+    except ValueError as error:
+        if "channel" not in str(error).lower():
+            raise
+        raise AssertionError(f"your resampler raised '{error}'. {layout}") from None
     assert output is not None, "your function returns None: did you forget `return`?"
+    frames = sweep.waveform.shape[-1]
+    expected = math.ceil(frames * 16000 / 44100)
+    shape = tuple(np.shape(output.detach().cpu() if isinstance(output, torch.Tensor) else output))
+    if len(shape) == 2 and (shape[1] == frames or shape[0] > shape[1]):
+        raise AssertionError(
+            f"for a (1, {frames}) input your function returns shape {shape}. {layout}"
+        )
     data = as_waveform(output, "output")
-    expected = round(sweep.waveform.shape[-1] * 32000 / 48000)
     assert data.shape[0] == 1 and abs(data.shape[1] - expected) <= 2, (
-        f"for a (1, {sweep.waveform.shape[-1]}) input at 48 kHz, the output at 32 kHz should "
+        f"for a (1, {sweep.waveform.shape[-1]}) input at 44.1 kHz, the output at 16 kHz should "
         f"have shape (1, {expected}); yours has shape {tuple(data.shape)}"
     )
-    quality = measure_resampling(data, 32000, sweep)
-    assert quality.aliasing_db <= ALIASING_LIMIT_DB, (
-        f"aliasing is {quality.aliasing_db:.1f} dB, above the {ALIASING_LIMIT_DB:g} dB allowed. "
-        "Hint: a longer kernel (lowpass_filter_width) narrows the transition band, and a "
-        "rolloff below 1 keeps the transition below the new Nyquist frequency."
+    exact = response_quality(*probe_response(downsample, 44100, 16000), orig_rate=44100,
+                             new_rate=16000)
+    assert exact.aliasing_db <= ALIASING_LIMIT_DB, (
+        f"the worst alias (exact response) is {exact.aliasing_db:.1f} dB at "
+        f"{exact.aliasing_hz:.0f} Hz, above the {ALIASING_LIMIT_DB:g} dB allowed. Hint: choose "
+        "beta for the attenuation you need, then a rolloff that ends the transition band at "
+        "the new Nyquist frequency (Kaiser's rule, section 3)."
     )
-    assert quality.passband_loss_db <= LOSS_LIMIT_DB, (
-        f"the loss at 14.4 kHz is {quality.passband_loss_db:.1f} dB, above the "
+    assert exact.passband_loss_db <= LOSS_LIMIT_DB, (
+        f"the loss at 7.2 kHz is {exact.passband_loss_db:.2f} dB, above the "
         f"{LOSS_LIMIT_DB:g} dB allowed: the cut-off is too low (rolloff too small, or the "
-        "kernel too short for a sharp edge)"
+        "kernel too short for a narrow transition band)"
+    )
+    swept = measure_resampling(data, 16000, sweep)  # a second, independent measurement
+    assert swept.aliasing_db <= ALIASING_LIMIT_DB + 5, (
+        f"the 15 s sweep reads a worst alias of {swept.aliasing_db:.1f} dB, far above the "
+        f"exact response's {exact.aliasing_db:.1f} dB: is your resampler linear and the same "
+        "on every call?"
     )
 
 
 def check_clean_downsampler(downsample: Callable[[torch.Tensor], torch.Tensor]) -> Verdict:
-    """Check ``downsample(waveform_48k) -> waveform_32k`` against the spec: aliasing at most
-    -70 dB and at most 1 dB loss at 14.4 kHz, measured with a sweep."""
+    """Check ``downsample(batch_44k) -> batch_16k`` against the spec: worst alias at most
+    -100 dB beyond the 2 % guard band and at most 0.1 dB loss at 7.2 kHz, from its probed
+    response and a 15 s sweep."""
     return run_check("Exercise 3 (a clean downsampler)", _verify_clean, downsample)
+
+
+# --- 4. A measurement and its assert ----------------------------------------------------------
+
+
+def solution_assert_aliasing(
+    resample: Callable[[torch.Tensor], object], orig_rate: int, new_rate: int, limit_db: float
+) -> float:
+    """Measure the worst alias of ``resample`` from its probed kernel; assert it is at most
+    ``limit_db``; return it (dB re. the gain at 0 Hz)."""
+    times_s, kernel = resampler_kernel(resample, orig_rate, new_rate, span_s=0.01)
+    size = 1 << 18  # zero-padded, so the side lobes' peaks are not missed between bins
+    gain = np.abs(np.fft.rfft(kernel, size)) / abs(np.sum(kernel))  # relative to 0 Hz
+    freqs_hz = np.fft.rfftfreq(size, times_s[1] - times_s[0])
+    folding = (freqs_hz >= 1.02 * new_rate / 2) & (freqs_hz <= orig_rate / 2)
+    level_db = float(20 * np.log10(gain[folding].max()))
+    assert level_db <= limit_db, f"worst alias {level_db:.1f} dB, above the limit {limit_db} dB"
+    return level_db
+
+
+def _reference_level(resample: Callable, orig_rate: int, new_rate: int) -> float:
+    return response_quality(
+        *probe_response(resample, orig_rate, new_rate), orig_rate=orig_rate, new_rate=new_rate
+    ).aliasing_db
+
+
+def _verify_assert_aliasing(assert_aliasing: Callable) -> None:
+    references = reference_resamplers(48000, 32000)
+    for name, limit in (("torchaudio defaults", -3.0), ("torchaudio width 64, Kaiser 8.6", -80.0),
+                        ("soxr HQ", -115.0)):
+        resample = references[name]
+        expected = _reference_level(resample, 48000, 32000)
+        try:
+            level = assert_aliasing(resample, 48000, 32000, limit)
+        except AssertionError as error:
+            raise AssertionError(
+                f"your assert fails for {name} with limit {limit:g} dB, but its worst alias is "
+                f"{expected:.1f} dB, below the limit (your message: {error})"
+            ) from None
+        assert level is not None, "your function returns None: did you forget `return`?"
+        assert abs(float(level) - expected) < LEVEL_TOLERANCE_DB, (
+            f"for {name} you measure {float(level):.1f} dB, the exact response gives "
+            f"{expected:.1f} dB. Hints: take the largest gain (not a mean) from 1.02 times the "
+            "new Nyquist frequency to the original one, relative to the gain at 0 Hz (the "
+            "kernel's sum), from the probed kernel rather than a sweep."
+        )
+        # The same resampler against a limit it misses: the assert must fail, naming the level.
+        strict = expected - 10
+        try:
+            assert_aliasing(resample, 48000, 32000, strict)
+        except AssertionError as error:
+            numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", str(error))]
+            assert any(abs(number - expected) < 1 for number in numbers), (
+                f"your assert fails for {name} with limit {strict:g} dB, as it should, but its "
+                f"message does not name the measured level ({expected:.1f} dB): {error!s:.200}"
+            )
+        else:
+            raise AssertionError(
+                f"{name} aliases at {expected:.1f} dB, above a limit of {strict:g} dB, but "
+                "your function did not fail: add an `assert` on the measured level"
+            )
+
+
+def check_assert_aliasing(assert_aliasing: Callable) -> Verdict:
+    """Check ``assert_aliasing(resample, orig_rate, new_rate, limit_db) -> dB``: the measured
+    worst alias must match the exact response within 1 dB for three resamplers, and its
+    assert must fail exactly when the level is above the limit, naming the level."""
+    return run_check("Exercise 4 (a measurement and its assert)", _verify_assert_aliasing,
+                     assert_aliasing)
