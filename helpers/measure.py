@@ -366,6 +366,8 @@ def tone_level_db(waveform: ArrayLike, sample_rate: int, frequency_hz: float) ->
     basis = np.stack([np.cos(phase), np.sin(phase)], axis=1)
     coefficients, *_ = np.linalg.lstsq(basis, data[start:stop], rcond=None)
     return float(amplitude_db(np.hypot(*coefficients)))
+
+
 def active_speech_level(
     speech: ArrayLike,
     sample_rate: int,
