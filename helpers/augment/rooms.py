@@ -8,9 +8,11 @@ empty shoebox is not, so the simulated decay overshoots or undershoots the targe
 measure it.
 
 A room impulse response delays the sound by the direct path (distance / speed of sound,
-plus the simulator's fractional-delay filter); a label aligned with the dry clip (word
+plus half the simulator's fractional-delay filter); a label aligned with the dry clip (word
 timings, frame targets) would then be late. :func:`align_rir` cuts the response so its
-direct-path peak is sample 0.
+direct path is sample 0. The direct path is the *first* arrival, not always the largest
+sample: in the default room below, the floor and ceiling reflections travel the same
+distance, arrive together and add up to a peak larger than the direct sound.
 """
 
 from __future__ import annotations
@@ -20,8 +22,28 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .._validation import check_sample_rate
-from ..room import direct_path_index, trim_rir
+from .._validation import ArrayLike, as_tensor_2d, check_sample_rate
+
+#: pyroomacoustics' speed of sound (m/s) and fractional-delay filter length (taps).
+SPEED_OF_SOUND = 343.0
+FRACTIONAL_DELAY_TAPS = 81
+
+
+def first_arrival_index(
+    rir: ArrayLike, sample_rate: int, *, threshold_db: float = -10.0, window_s: float = 0.001
+) -> int:
+    """Index of the direct path: the peak of the first arrival, not the largest sample.
+
+    Finds the first sample within ``threshold_db`` of the response's largest magnitude
+    (channels summed in energy), then the largest sample in the ``window_s`` after it.
+    """
+    data = as_tensor_2d(rir, "impulse_response").double()
+    energy = data.square().sum(0)
+    if not bool(energy.any()):
+        raise ValueError("impulse_response is silent (all zeros): it has no direct path")
+    first = int(torch.nonzero(energy >= energy.max() * 10 ** (threshold_db / 10))[0])
+    window = max(1, round(window_s * check_sample_rate(sample_rate)))
+    return first + int(torch.argmax(energy[first : first + window]))
 
 
 @dataclass(frozen=True)
@@ -35,10 +57,19 @@ class SimulatedRoom:
     absorption: float
     max_order: int
     simulator_rt60_s: float
+    distance_m: float
 
     @property
     def direct_index(self) -> int:
-        return direct_path_index(self.rir)
+        """The direct path's sample (:func:`first_arrival_index`)."""
+        return first_arrival_index(self.rir, self.sample_rate)
+
+    @property
+    def expected_direct_index(self) -> float:
+        """Where geometry puts the direct path: the travel time at 343 m/s plus half the
+        simulator's fractional-delay filter (its centre tap)."""
+        travel = self.distance_m / SPEED_OF_SOUND * self.sample_rate
+        return travel + (FRACTIONAL_DELAY_TAPS - 1) / 2
 
 
 def simulate_room(
@@ -79,13 +110,20 @@ def simulate_room(
         absorption=float(absorption),
         max_order=order,
         simulator_rt60_s=measured,
+        distance_m=float(np.linalg.norm(np.subtract(source_m, microphone_m))),
     )
 
 
-def align_rir(rir: torch.Tensor, sample_rate: int, *, length_s: float | None = None) -> torch.Tensor:
-    """The response cut to start at its direct-path peak, energy-normalised.
+def align_rir(rir: ArrayLike, sample_rate: int, *, fade_s: float = 0.005) -> torch.Tensor:
+    """The response cut to start at its direct path (:func:`first_arrival_index`), its end
+    faded over ``fade_s``, normalised to unit energy per channel.
 
     Convolving a clip with it keeps the direct sound at the clip's own time (no delay) and
-    white noise at its power; ``length_s`` keeps that much after the direct path.
+    white noise at its power.
     """
-    return trim_rir(rir, sample_rate, pre_s=0.0, length_s=length_s, fade_s=0.005)
+    data = as_tensor_2d(rir, "impulse_response").double()
+    cut = data[:, first_arrival_index(data, sample_rate) :].clone()
+    fade = round(fade_s * check_sample_rate(sample_rate))
+    if 0 < fade < cut.shape[-1]:
+        cut[:, -fade:] *= torch.linspace(1.0, 0.0, fade, dtype=torch.float64)
+    return (cut / cut.norm(dim=-1, keepdim=True).clamp_min(1e-30)).float()

@@ -13,12 +13,13 @@ from collections.abc import Callable
 
 import torch
 
-from . import Verdict, run_check
+from . import Verdict, run_check, show_solution
 
 __all__ = [
     "check_collate",
     "check_delay",
     "check_snr_guard",
+    "show_solution",
     "solution_collate",
     "solution_delay",
     "solution_snr_guard",
