@@ -8,7 +8,8 @@ import torch
 import torchaudio.functional as AF
 
 import helpers
-from helpers.effects import apply_reverb, fft_convolve, single_pole_lowpass, synthetic_rir
+from helpers.effects import apply_reverb, synthetic_rir
+from helpers.filters import fft_convolve, single_pole_lowpass
 
 RATE = 16000
 

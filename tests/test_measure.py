@@ -148,9 +148,9 @@ def test_dominant_frequency_in_noise_and_band():
     rng = np.random.default_rng(3)
     signal = tone(440.0, amplitude=0.5) + tone(2000.0, amplitude=0.8) + rng.normal(0, 0.05, RATE)
     assert helpers.dominant_frequency(signal, RATE) == pytest.approx(2000.0, abs=0.5)
-    assert helpers.dominant_frequency(signal, RATE, fmax=1000.0) == pytest.approx(440.0, abs=0.5)
+    assert helpers.dominant_frequency(signal, RATE, f_max=1000.0) == pytest.approx(440.0, abs=0.5)
     with pytest.raises(ValueError, match="widen"):
-        helpers.dominant_frequency(signal, RATE, fmin=440.0, fmax=441.0)
+        helpers.dominant_frequency(signal, RATE, f_min=440.0, f_max=441.0)
 
 
 def test_spectrogram_db_shapes_and_times():

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import torch
 import torchaudio.functional as AF
 
-from ..effects import single_pole_lowpass
+from ..filters import single_pole_lowpass
 from ..measure import dominant_frequency, transfer_db
 from . import Verdict, run_check
 
