@@ -21,11 +21,13 @@ Topic modules are attached to the package, so ``from helpers import noise`` (or
 ``helpers.kernels``       resampler kernels probed with impulses
 ``helpers.spectral``      Griffin-Lim, mel scales, the mel-spectrogram plot
 ``helpers.assets``        the recordings the course uses
+``helpers.augment``       augmentation at training time: codecs, loudness, rooms, chain, data
 ========================  ==================================================
 """
 
 from . import (
     assets,
+    augment,
     decay,
     effects,
     explorer,
@@ -85,6 +87,7 @@ __all__ = [
     "Slider",
     "asset_path",
     "assets",
+    "augment",
     "attach_colorbar",
     "audio_stats",
     "average_spectrum",

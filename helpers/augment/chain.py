@@ -23,7 +23,7 @@ import numpy as np
 import scipy.fft
 import torch
 
-from .._validation import ArrayLike, as_tensor_2d, check_sample_rate
+from ..validation import ArrayLike, as_waveform, check_count, check_sample_rate
 from . import codecs, loudness, noises, tempo
 
 
@@ -34,8 +34,7 @@ def generator_for(seed: int, epoch: int, index: int) -> torch.Generator:
     so neighbouring indices or epochs give unrelated streams.
     """
     for name, value in (("seed", seed), ("epoch", epoch), ("index", index)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+        check_count(value, name, minimum=0)
     words = np.random.SeedSequence([int(seed), int(epoch), int(index)]).generate_state(2)
     return torch.Generator().manual_seed(int(words[0]) << 31 ^ int(words[1]))
 
@@ -169,7 +168,8 @@ class Codec(Step):
         self.name = "codec"
         unknown = set(self.codecs) - {*codecs.CODECS, "mulaw"}
         if unknown or not self.codecs:
-            raise ValueError(f"codecs must come from {[*codecs.CODECS, 'mulaw']}, got {self.codecs}")
+            known = [*codecs.CODECS, "mulaw"]
+            raise ValueError(f"codecs must come from {known}, got {self.codecs}")
         self.compression = _check_range(self.compression, "compression")
 
     def draw(self, generator):
@@ -291,7 +291,7 @@ class Chain:
         """Augment one clip; returns ``(audio, record)``, the record one dict per step
         (``step``, ``applied`` and the drawn parameters, plus what the step measured)."""
         sample_rate = check_sample_rate(sample_rate)
-        audio = as_tensor_2d(waveform).float()
+        audio = as_waveform(waveform, tensor=True).float()
         generator = generator_for(self.seed, epoch, index)
         record = []
         for step in self.steps:

@@ -17,7 +17,7 @@ import soundfile
 import torch
 import torchaudio.functional as AF
 
-from .._validation import ArrayLike, as_tensor_2d, check_sample_rate
+from ..validation import ArrayLike, as_waveform, check_count, check_sample_rate
 
 #: Codec name -> (libsndfile format, subtype).
 CODECS: dict[str, tuple[str, str]] = {
@@ -91,7 +91,7 @@ def codec_round_trip(
             f"Opus encodes only at {OPUS_RATES} Hz, got {sample_rate}; resample first "
             "(torchaudio.functional.resample)"
         )
-    data = as_tensor_2d(waveform).detach().float().cpu()
+    data = as_waveform(waveform, tensor=True).detach().float().cpu()
     file_format, subtype = CODECS[codec]
     buffer = io.BytesIO()
     options = {"bitrate_mode": bitrate_mode} if bitrate_mode else {}
@@ -119,9 +119,9 @@ def mu_law_round_trip(waveform: ArrayLike, *, bits: int = 8) -> torch.Tensor:
     coarse steps, so the error is roughly proportional to the signal (about 38 dB SNR
     at 8 bits for speech at a normal level) instead of fixed.
     """
-    if isinstance(bits, bool) or not isinstance(bits, int) or not 2 <= bits <= 16:
+    if check_count(bits, "bits", minimum=2) > 16:
         raise ValueError(f"bits must be a whole number from 2 to 16, got {bits!r}")
-    data = as_tensor_2d(waveform).float()
+    data = as_waveform(waveform, tensor=True).float()
     channels = 2**bits
     codes = AF.mu_law_encoding(data.clamp(-1.0, 1.0), channels)
     return AF.mu_law_decoding(codes, channels)
@@ -135,8 +135,8 @@ def find_delay(
     Positive: ``processed`` lags (an encoder's look-ahead and padding). Channels are
     summed first. ``max_lag`` bounds the search to ``|lag| <= max_lag``.
     """
-    a = as_tensor_2d(reference, "reference").double().sum(dim=0)
-    b = as_tensor_2d(processed, "processed").double().sum(dim=0)
+    a = as_waveform(reference, "reference", tensor=True).double().sum(dim=0)
+    b = as_waveform(processed, "processed", tensor=True).double().sum(dim=0)
     size = a.shape[-1] + b.shape[-1] - 1
     n = 1 << (size - 1).bit_length()
     correlation = torch.fft.irfft(torch.fft.rfft(b, n) * torch.fft.rfft(a, n).conj(), n)
@@ -152,7 +152,7 @@ def find_delay(
 
 def align(processed: ArrayLike, delay: int, frames: int) -> torch.Tensor:
     """``processed`` shifted earlier by ``delay`` samples and cut (or zero-padded) to ``frames``."""
-    data = as_tensor_2d(processed, "processed")
+    data = as_waveform(processed, "processed", tensor=True)
     if delay >= 0:
         data = data[:, delay:]
     else:

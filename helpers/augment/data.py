@@ -20,8 +20,8 @@ import soundfile
 import torch
 import torchaudio.functional as AF
 
-from .._validation import check_sample_rate
 from ..assets import asset_path
+from ..validation import check_sample_rate
 from .chain import Chain
 
 #: File endings the dataset reads.

@@ -86,7 +86,8 @@ class GlobalNumpyDraws(torch.utils.data.Dataset):
         return self.length
 
     def __getitem__(self, index: int) -> dict[str, Any]:
-        return {"index": index, "draw": float(np.random.uniform(-6, 6))}
+        # The legacy global generator is the point of this example.
+        return {"index": index, "draw": float(np.random.uniform(-6, 6))}  # noqa: NPY002
 
 
 class CopiedNumpyDraws(GlobalNumpyDraws):
@@ -165,5 +166,6 @@ def augment_batch(
     excerpts = excerpts * valid
     signal_power = scaled.double().square().sum(dim=(1, 2), keepdim=True) / lengths_f
     noise_power = excerpts.double().square().sum(dim=(1, 2), keepdim=True) / lengths_f
-    factor = torch.sqrt(signal_power / noise_power) * 10 ** (-snrs.to(device, torch.float64) / 20)[:, None, None]
+    snr_gain = 10 ** (-snrs.to(device, torch.float64) / 20)[:, None, None]
+    factor = torch.sqrt(signal_power / noise_power) * snr_gain
     return scaled + (factor * excerpts).to(scaled.dtype), {"gain_db": gains, "snr_db": snrs}

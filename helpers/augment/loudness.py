@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import torch
 import torchaudio.functional as AF
 
-from .._validation import ArrayLike, as_tensor_2d, check_sample_rate
+from ..validation import DB_FLOOR, ArrayLike, amplitude_db, as_waveform, check_sample_rate
 
 BLOCK_S = 0.4
 OVERLAP = 0.75
@@ -44,7 +44,11 @@ def _k_weighting(sample_rate: int) -> list[tuple[list[float], list[float]]]:
     q = _SHELF["q"]
     a0 = 1 + k / q + k * k
     shelf = (
-        [(v_h + v_b * k / q + k * k) / a0, 2 * (k * k - v_h) / a0, (v_h - v_b * k / q + k * k) / a0],
+        [
+            (v_h + v_b * k / q + k * k) / a0,
+            2 * (k * k - v_h) / a0,
+            (v_h - v_b * k / q + k * k) / a0,
+        ],
         [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0],
     )
     k = math.tan(math.pi * _HIGHPASS["f_c"] / sample_rate)
@@ -56,7 +60,7 @@ def _k_weighting(sample_rate: int) -> list[tuple[list[float], list[float]]]:
 
 def k_weight(waveform: ArrayLike, sample_rate: int) -> torch.Tensor:
     """The BS.1770 K-weighted signal, in float64, shape ``(channels, frames)``."""
-    data = as_tensor_2d(waveform).double()
+    data = as_waveform(waveform, tensor=True).double()
     for b, a in _k_weighting(check_sample_rate(sample_rate)):
         data = AF.lfilter(
             data, torch.tensor(a, dtype=torch.float64, device=data.device),
@@ -70,16 +74,18 @@ def integrated_loudness(waveform: ArrayLike, sample_rate: int) -> float:
 
     Raises ``ValueError`` for a clip shorter than one 400 ms block (no gating block fits:
     ``torchaudio.functional.loudness`` fails there with a tensor-size error and pyloudnorm
-    with "length greater than the block size"), and returns ``-inf`` for silence.
+    with "length greater than the block size"), and returns
+    :data:`~helpers.validation.DB_FLOOR` (-200) for silence (pyloudnorm: ``-inf``).
     """
     sample_rate = check_sample_rate(sample_rate)
-    data = as_tensor_2d(waveform)
+    data = as_waveform(waveform, tensor=True)
     if data.shape[0] > len(CHANNEL_WEIGHTS):
         raise ValueError(f"at most {len(CHANNEL_WEIGHTS)} channels, got {data.shape[0]}")
     block = round(BLOCK_S * sample_rate)
     if data.shape[-1] < block:
         raise ValueError(
-            f"the clip has {data.shape[-1]} samples ({data.shape[-1] / sample_rate * 1000:.0f} ms), "
+            f"the clip has {data.shape[-1]} samples "
+            f"({data.shape[-1] / sample_rate * 1000:.0f} ms), "
             f"shorter than one {BLOCK_S * 1000:.0f} ms gating block; BS.1770 loudness is "
             "undefined for it: normalise such clips by RMS (helpers.rms_dbfs) or pad them"
         )
@@ -90,7 +96,7 @@ def integrated_loudness(waveform: ArrayLike, sample_rate: int) -> float:
     block_loudness = _OFFSET + 10 * torch.log10((weights[:, None] * energy).sum(0))
     kept = block_loudness > ABSOLUTE_GATE_LUFS
     if not bool(kept.any()):
-        return -math.inf
+        return DB_FLOOR
     relative = _OFFSET + 10 * math.log10(float((weights * energy[:, kept].mean(-1)).sum()))
     kept &= block_loudness > relative + RELATIVE_GATE_LU
     return float(_OFFSET + 10 * torch.log10((weights * energy[:, kept].mean(-1)).sum()))
@@ -124,15 +130,15 @@ def normalize_loudness(
     and ``peak_limited`` is true: the clip is then quieter than the target, never clipped.
     ``-23 LUFS`` is EBU R 128's broadcast target.
     """
-    data = as_tensor_2d(waveform)
+    data = as_waveform(waveform, tensor=True)
     before = integrated_loudness(data, sample_rate)
-    if not math.isfinite(before):
+    if before <= DB_FLOOR:
         raise ValueError("the clip is silent (below the -70 LUFS gate): it has no loudness")
     gain_db = float(target_lufs) - before
     limited = False
     if peak_dbfs is not None:
         peak = float(data.abs().max())
-        room_db = float(peak_dbfs) - 20 * math.log10(peak)
+        room_db = float(peak_dbfs) - amplitude_db(peak)
         if gain_db > room_db:
             gain_db, limited = room_db, True
     scaled = data * 10 ** (gain_db / 20)
@@ -141,7 +147,7 @@ def normalize_loudness(
 
 def normalize_peak(waveform: ArrayLike, *, peak_dbfs: float = -1.0) -> torch.Tensor:
     """Scale a clip so that its largest sample sits at ``peak_dbfs``."""
-    data = as_tensor_2d(waveform)
+    data = as_waveform(waveform, tensor=True)
     peak = float(data.abs().max())
     if peak == 0:
         raise ValueError("the clip is silent (all zeros): there is no peak to normalise")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import torch
 import torchaudio.functional as AF
 
-from .._validation import ArrayLike, as_tensor_2d, check_sample_rate
 from ..assets import load_audio
+from ..validation import ArrayLike, as_waveform, check_count, check_sample_rate
 
 #: Name -> (spectral exponent, low edge Hz, high edge Hz).
 COLOURS = {
@@ -34,6 +34,7 @@ def coloured_noise(
     """Gaussian noise with power ``~ 1 / f ** exponent`` between ``f_min`` and ``f_max``
     (zero outside), unit RMS, shape ``(1, frames)``."""
     sample_rate = check_sample_rate(sample_rate)
+    frames = check_count(frames, "frames", minimum=2, unit="samples")
     if not 0 <= f_min < f_max:
         raise ValueError(f"need 0 <= f_min < f_max, got {f_min}, {f_max}")
     white = torch.randn(1, int(frames), generator=generator, dtype=torch.float64)
@@ -45,7 +46,9 @@ def coloured_noise(
     return (noise / noise.square().mean().sqrt()).float()
 
 
-def noise_corpus(sample_rate: int, *, seconds: float = 5.0, seed: int = 0) -> dict[str, torch.Tensor]:
+def noise_corpus(
+    sample_rate: int, *, seconds: float = 5.0, seed: int = 0
+) -> dict[str, torch.Tensor]:
     """The recorded babble (resampled to ``sample_rate``) and the :data:`COLOURS`, each
     ``(1, frames)`` at unit RMS; the coloured ones ``seconds`` long."""
     sample_rate = check_sample_rate(sample_rate)
@@ -65,7 +68,7 @@ def noise_excerpt(
     noise: ArrayLike, frames: int, *, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """``frames`` samples of ``noise`` from a random start (tiled when it is too short)."""
-    data = as_tensor_2d(noise, "noise")
+    data = as_waveform(noise, "noise", tensor=True)
     if data.shape[-1] < frames:
         data = data.repeat(1, -(-frames // data.shape[-1]))
     start = int(torch.randint(0, data.shape[-1] - frames + 1, (1,), generator=generator))
@@ -74,7 +77,7 @@ def noise_excerpt(
 
 def band_power_share(noise: ArrayLike, sample_rate: int, f_min: float, f_max: float) -> float:
     """Share (0-1) of a signal's power between ``f_min`` and ``f_max``, from its spectrum."""
-    data = as_tensor_2d(noise).double()
+    data = as_waveform(noise, tensor=True).double()
     power = torch.fft.rfft(data).abs().square().sum(0)
     freqs = torch.fft.rfftfreq(data.shape[-1], 1 / check_sample_rate(sample_rate))
     inside = (freqs >= f_min) & (freqs <= f_max)
@@ -83,7 +86,7 @@ def band_power_share(noise: ArrayLike, sample_rate: int, f_min: float, f_max: fl
 
 def resample_noise(noise: ArrayLike, noise_rate: int, sample_rate: int) -> torch.Tensor:
     """``noise`` at ``sample_rate`` (unchanged if the rates agree)."""
-    data = as_tensor_2d(noise, "noise").float()
+    data = as_waveform(noise, "noise", tensor=True).float()
     if check_sample_rate(noise_rate) == check_sample_rate(sample_rate):
         return data
     return AF.resample(data, noise_rate, sample_rate)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .._validation import ArrayLike, as_tensor_2d, check_sample_rate
+from ..validation import ArrayLike, as_waveform, check_sample_rate, check_seconds
 
 #: pyroomacoustics' speed of sound (m/s) and fractional-delay filter length (taps).
 SPEED_OF_SOUND = 343.0
@@ -37,7 +37,7 @@ def first_arrival_index(
     Finds the first sample within ``threshold_db`` of the response's largest magnitude
     (channels summed in energy), then the largest sample in the ``window_s`` after it.
     """
-    data = as_tensor_2d(rir, "impulse_response").double()
+    data = as_waveform(rir, "impulse_response", tensor=True).double()
     energy = data.square().sum(0)
     if not bool(energy.any()):
         raise ValueError("impulse_response is silent (all zeros): it has no direct path")
@@ -90,7 +90,7 @@ def simulate_room(
     import pyroomacoustics as pra
 
     sample_rate = check_sample_rate(sample_rate)
-    if not 0.05 <= float(target_rt60_s) <= 3.0:
+    if not 0.05 <= check_seconds(target_rt60_s, "target_rt60_s", positive=True) <= 3.0:
         raise ValueError(f"target_rt60_s must be between 0.05 and 3 s, got {target_rt60_s!r}")
     absorption, order = pra.inverse_sabine(float(target_rt60_s), list(dimensions_m))
     order = int(order if max_order is None else max_order)
@@ -121,7 +121,7 @@ def align_rir(rir: ArrayLike, sample_rate: int, *, fade_s: float = 0.005) -> tor
     Convolving a clip with it keeps the direct sound at the clip's own time (no delay) and
     white noise at its power.
     """
-    data = as_tensor_2d(rir, "impulse_response").double()
+    data = as_waveform(rir, "impulse_response", tensor=True).double()
     cut = data[:, first_arrival_index(data, sample_rate) :].clone()
     fade = round(fade_s * check_sample_rate(sample_rate))
     if 0 < fade < cut.shape[-1]:

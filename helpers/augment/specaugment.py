@@ -72,5 +72,6 @@ def spec_augment(
     mask &= valid
     valid = valid.to(features.device)
     mask = mask.to(features.device)
-    mean = (features * valid).sum(dim=(1, 2), keepdim=True) / (valid.sum(dim=(1, 2), keepdim=True) * channels)
+    cells = valid.sum(dim=(1, 2), keepdim=True) * channels
+    mean = (features * valid).sum(dim=(1, 2), keepdim=True) / cells
     return torch.where(mask, mean, features), mask

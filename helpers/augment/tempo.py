@@ -21,7 +21,7 @@ import torch
 import torchaudio.functional as AF
 import torchaudio.transforms as T
 
-from .._validation import ArrayLike, as_tensor_2d, check_sample_rate
+from ..validation import ArrayLike, as_waveform, check_sample_rate
 
 
 def _positive(value: float, name: str) -> float:
@@ -34,7 +34,7 @@ def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> tor
     """Play ``factor`` times faster: pitch times ``factor``, duration over ``factor``."""
     sample_rate = check_sample_rate(sample_rate)
     factor = _positive(factor, "factor")
-    data = as_tensor_2d(waveform).float()
+    data = as_waveform(waveform, tensor=True).float()
     # speed() takes a rational factor as two whole rates; 100ths are fine for augmentation.
     out, _ = AF.speed(data, sample_rate, round(factor * 100) / 100)
     return out
@@ -44,7 +44,7 @@ def shift_pitch(waveform: ArrayLike, sample_rate: int, *, semitones: float) -> t
     """Move the pitch by ``semitones`` (a factor ``2 ** (semitones / 12)``, rounded to 1 %)
     and keep the duration: stretch the tempo by the factor, then speed up by it."""
     sample_rate = check_sample_rate(sample_rate)
-    data = as_tensor_2d(waveform).float()
+    data = as_waveform(waveform, tensor=True).float()
     factor = round(2 ** (float(semitones) / 12) * 100) / 100
     if factor == 1:
         return data.clone()
@@ -63,7 +63,7 @@ def time_stretch(
     advanced so each bin keeps its frequency, then the inverse STFT.
     """
     rate = _positive(rate, "rate")
-    data = as_tensor_2d(waveform).float()
+    data = as_waveform(waveform, tensor=True).float()
     window = torch.hann_window(n_fft, device=data.device)
     spectrum = torch.stft(data, n_fft, hop_length, window=window, return_complex=True)
     stretch = T.TimeStretch(hop_length=hop_length, n_freq=n_fft // 2 + 1, fixed_rate=rate)
