@@ -118,11 +118,11 @@ def test_read_clip_names_the_bad_file(tmp_path):
 def test_a_bad_file_in_a_worker_is_raised_in_the_main_process(folder, tmp_path):
     (tmp_path / "bad.wav").write_bytes(b"RIFF" + bytes(100))
     dataset = data.AudioDataset([*data.list_audio_files(folder)[:2], tmp_path / "bad.wav"])
-    loader = torch.utils.data.DataLoader(dataset, batch_size=1, num_workers=1,
-                                         collate_fn=data.collate_padded)
-    with pytest.raises(data.AudioFileError, match=r"bad\.wav") as caught:
-        list(loader)
-    assert "DataLoader worker process" in str(caught.value)
+    error = loaders.first_worker_error(dataset, num_workers=1)
+    assert isinstance(error, data.AudioFileError)
+    assert "bad.wav" in str(error) and "DataLoader worker process" in str(error)
+    assert error.__traceback__ is None
+    assert loaders.first_worker_error(data.AudioDataset(folder), num_workers=0) is None
 
 
 def test_collate_pads_with_zeros_and_returns_lengths(folder):

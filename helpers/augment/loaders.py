@@ -169,3 +169,31 @@ def augment_batch(
     snr_gain = 10 ** (-snrs.to(device, torch.float64) / 20)[:, None, None]
     factor = torch.sqrt(signal_power / noise_power) * snr_gain
     return scaled + (factor * excerpts).to(scaled.dtype), {"gain_db": gains, "snr_db": snrs}
+
+
+def first_worker_error(
+    dataset: torch.utils.data.Dataset, *, num_workers: int = 1
+) -> Exception | None:
+    """Read ``dataset`` through a ``DataLoader`` and return the first error it raises in the
+    main process (``None`` if every item loads), its workers already stopped.
+
+    A caught exception's traceback keeps the loader's iterator alive in a reference cycle;
+    if the garbage collector later frees it inside a forked worker of another loader, the
+    iterator's clean-up fails there ("can only test a child process"). So the traceback is
+    dropped and the iterator freed here, in the process that started its workers.
+    """
+    import gc
+
+    batches = iter(torch.utils.data.DataLoader(
+        dataset, batch_size=1, num_workers=num_workers, collate_fn=collate_padded
+    ))
+    caught = None
+    try:
+        for _ in batches:
+            pass
+    except Exception as error:
+        caught = error.with_traceback(None)
+        caught.__context__ = caught.__cause__ = None
+    del batches
+    gc.collect()
+    return caught
