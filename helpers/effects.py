@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 
 import torch
+import torchaudio.functional as AF
 
-from .filters import fft_convolve
+from .filters import fft_convolve, single_pole_lowpass
 from .validation import ArrayLike, as_waveform, check_sample_rate
 
-__all__ = ["apply_reverb", "synthetic_rir"]
+__all__ = ["apply_reverb", "effects_chain", "synthetic_rir"]
 
 #: Amplitude falls by 60 dB (a factor 1000) over one RT60: exp(-ln(1000) t / RT60).
 _LN_1000 = math.log(1000.0)
@@ -77,3 +78,49 @@ def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float
     wet = fft_convolve(dry, response.expand(channels, -1))
     padded_dry = torch.nn.functional.pad(dry, (0, wet.shape[-1] - dry.shape[-1]))
     return (1.0 - mix) * padded_dry + mix * wet
+
+
+def effects_chain(
+    waveform: ArrayLike,
+    sample_rate: int,
+    *,
+    cutoff_hz: float,
+    speed: float,
+    rt60: float,
+    mix: float,
+    seed: int = 0,
+) -> torch.Tensor:
+    """sox's ``lowpass -1 F speed S rate R reverb``: low-pass, speed change, stereo reverb.
+
+    :func:`helpers.filters.single_pole_lowpass`, then ``AF.speed`` (which resamples
+    back to ``sample_rate``), then :func:`apply_reverb` with a stereo
+    :func:`synthetic_rir` of the given RT60.
+
+    Parameters
+    ----------
+    waveform : torch.Tensor or numpy.ndarray, shape (frames,) or (channels, frames)
+        The dry signal, mono or stereo.
+    sample_rate : int
+        Its sample rate in Hz, kept by the chain.
+    cutoff_hz : float
+        The low-pass filter's cut-off in Hz, below ``sample_rate / 2``.
+    speed : float
+        Speed factor: 0.8 plays 1.25 times longer and a factor 0.8 lower.
+    rt60 : float
+        The room's reverberation time in seconds.
+    mix : float
+        0 for the dry signal, 1 for the reverberant signal alone.
+    seed : int
+        Seed of the impulse response's noise.
+
+    Returns
+    -------
+    torch.Tensor of float32, shape (2, frames')
+        ``frames' = ceil(frames / speed) + round(1.2 * rt60 * sample_rate) - 1``.
+    """
+    if isinstance(speed, bool) or not isinstance(speed, int | float) or not speed > 0:
+        raise ValueError(f"speed must be a positive factor, got {speed!r}")
+    filtered = single_pole_lowpass(waveform, sample_rate, cutoff_hz)
+    moved, _ = AF.speed(filtered, sample_rate, speed)
+    room = synthetic_rir(sample_rate, rt60, channels=2, seed=seed)
+    return apply_reverb(moved, room, mix=mix)

@@ -4,11 +4,15 @@ One resolution (:data:`DPI`) and one full width (:data:`FULL_WIDTH`), so tick la
 have the same size in every PNG of the course; ``width="half"`` for a small figure
 beside prose. The figure is not registered with pyplot: it is shown once, when a
 cell ends with it (``fig`` as the cell's last line), never a second time by the
-inline backend, and an explorer can redraw it in place (:func:`redraw`).
+inline backend, and an explorer can redraw it in place (:func:`redraw`). Importing
+the package inside IPython gives it a PNG formatter for figures
+(:func:`show_figures_as_png`), so no ``%matplotlib inline`` is needed, and the PNG is
+the whole figure, never cropped: every full-width figure is 720 pixels wide.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +23,16 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["DPI", "FULL_WIDTH", "HALF_WIDTH", "ROW_HEIGHT", "new_figure", "redraw"]
+__all__ = [
+    "DPI",
+    "FULL_WIDTH",
+    "HALF_WIDTH",
+    "ROW_HEIGHT",
+    "figure_png",
+    "new_figure",
+    "redraw",
+    "show_figures_as_png",
+]
 
 #: Resolution of every figure, in dots per inch.
 DPI = 80
@@ -136,3 +149,52 @@ def redraw(figure: Figure) -> Iterator[Figure]:
             f"this redraw block added {len(added_axes)} axes again; create axes (and colour "
             "bars other than the plot helpers') once, outside redraw()"
         )
+
+
+def figure_png(figure: Figure) -> bytes:
+    """The whole figure as PNG bytes, at its own size and :data:`DPI` (no cropping).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A figure from :func:`new_figure`.
+
+    Returns
+    -------
+    bytes
+        A PNG of ``figure.get_size_inches() * DPI`` pixels.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi)
+    return buffer.getvalue()
+
+
+def show_figures_as_png(shell: Any = None) -> bool:
+    """Make IPython show a figure that ends a cell as a PNG of the whole figure.
+
+    The inline backend would do it only once pyplot has made a figure, and it crops
+    each PNG to its content, so widths would differ from figure to figure.
+
+    Parameters
+    ----------
+    shell : IPython.core.interactiveshell.InteractiveShell or None
+        The shell to configure; the running one by default.
+
+    Returns
+    -------
+    bool
+        True when a shell was configured, False outside IPython.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+    return True
+
+
+show_figures_as_png()

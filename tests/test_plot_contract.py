@@ -158,3 +158,21 @@ def test_attach_colorbar_takes_ax_by_keyword():
     assert helpers.attach_colorbar(image, ax=ax, label="Level (dB)") is bar
     assert bar.ax.get_ylabel() == "Level (dB)"
     assert spectral.plot_feature is helpers.plot_feature
+
+
+def test_figures_show_as_whole_png_in_ipython():
+    """A figure that ends a cell is shown as a PNG of the whole figure (720 px wide)."""
+    import struct
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from helpers import figures
+
+    shell = InteractiveShell.instance()
+    assert figures.show_figures_as_png(shell)
+    figure, ax = figures.new_figure(width="half")
+    ax.set_xlabel("A long label that a cropping backend would make the PNG follow")
+    data, _metadata = shell.display_formatter.format(figure)
+    png = data["image/png"]
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (figures.HALF_WIDTH * figures.DPI, figures.ROW_HEIGHT * figures.DPI)
