@@ -71,4 +71,4 @@ def test_unattempted_stub_is_reported():
     def stub(*args):
         raise NotImplementedError
 
-    assert "not attempted yet" in repr(exercises.check_collate(stub))
+    assert "not solved yet" in repr(exercises.check_collate(stub))
