@@ -10,12 +10,14 @@ import time
 
 from .report import Table, Target, format_seconds, percentile
 
-SECTIONS = ("notebooks", "explorers", "tests", "plots", "resamplers", "griffinlim")
+SECTIONS = ("notebooks", "explorers", "tests", "plots", "resamplers", "griffinlim", "pipeline")
 
 NOTEBOOK_TARGET = Target(20.0, "<= 20 s execution")
 EXPLORER_TARGET = Target(0.100, "p95 <= 100 ms")
 TESTS_TARGET = Target(120.0, "<= 120 s")
 WAVEFORM_TARGET = Target(0.3, "<= 0.3 s")
+SCALING_TARGET = Target(1.7, ">= 1.7 x one worker", at_least=True)
+CHAIN_TARGET = Target(1.0, "<= 1.00 x audiomentations")
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -154,6 +156,42 @@ def griffinlim_section(table: Table, quick: bool) -> None:
     table.row("librosa.griffinlim", format_seconds(result.librosa_s), "1.00 x librosa")
 
 
+def pipeline_section(table: Table, quick: bool) -> None:
+    from . import pipeline
+    from .notebooks import notebook_paths, run_notebook
+
+    print("  augmentation pipeline ...", file=sys.stderr, flush=True)
+    table.section(
+        f"Augmentation pipeline (notebook 05): {pipeline.CLIPS} one-second clips, "
+        f"batches of {pipeline.BATCH}, the notebook's chain; second epoch, persistent workers"
+    )
+    for path in notebook_paths(["05_"]):
+        notebook = run_notebook(path, explorer_updates=0)
+        details = f"+ kernel start {format_seconds(notebook.kernel_start_s)}"
+        table.row(f"{path.name} execution",
+                  f"{format_seconds(notebook.execution_s)}",
+                  f"FAILED: {notebook.error}" if notebook.error else details,
+                  NOTEBOOK_TARGET, math.inf if notebook.error else notebook.execution_s)
+    result = pipeline.run(repeats=2 if quick else 3, pitch_shift=not quick)
+    if result.error:
+        table.row("pipeline", "failed", result.error[:100])
+        return
+    for workers, rate in result.clips_per_s.items():
+        table.row(f"DataLoader, num_workers={workers}", f"{rate:.1f} clips/s",
+                  "first epoch (start-up included) "
+                  f"{format_seconds(result.first_epoch_s[workers])}")
+    table.row("2 workers / 1 worker", f"{result.scaling:.2f} x", "clips per second",
+              SCALING_TARGET, result.scaling)
+    table.row("course chain (gain, babble, room)", f"{result.course_ms:.2f} ms/clip",
+              f"{result.chain_ratio:.2f} x audiomentations, one thread", CHAIN_TARGET,
+              result.chain_ratio)
+    table.row("audiomentations Compose (same steps)", f"{result.peer_ms:.2f} ms/clip",
+              "1.00 x audiomentations")
+    if math.isfinite(result.pitch_shift_s):
+        table.row("AF.pitch_shift, +2 semitones, 1 s", format_seconds(result.pitch_shift_s),
+                  f"shift_pitch (factor rounded to 1 %): {format_seconds(result.shift_pitch_s)}")
+
+
 def main(argv: list[str]) -> int:
     arguments = parse_arguments(argv)
     wanted = set(arguments.only or SECTIONS)
@@ -191,6 +229,8 @@ def main(argv: list[str]) -> int:
         resamplers_section(table, arguments.quick)
     if "griffinlim" in wanted:
         griffinlim_section(table, arguments.quick)
+    if "pipeline" in wanted:
+        pipeline_section(table, arguments.quick)
     verdicts = table.verdicts()
     missed = [f"{name} ({target})" for name, target, verdict in verdicts if verdict == "missed"]
     table.header.append(f"benchmark took {format_seconds(time.perf_counter() - start)}")

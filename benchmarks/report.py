@@ -28,15 +28,18 @@ def median(values: Sequence[float]) -> float:
 
 @dataclass(frozen=True)
 class Target:
-    """An upper bound on a measured value, e.g. ``Target(0.1, "p95 <= 100 ms")``."""
+    """A bound on a measured value: an upper bound, e.g. ``Target(0.1, "p95 <= 100 ms")``,
+    or with ``at_least=True`` a lower one, e.g. ``Target(1.7, ">= 1.7 x", at_least=True)``."""
 
     limit: float
     text: str
+    at_least: bool = False
 
     def verdict(self, value: float | None) -> str:
         if value is None or not math.isfinite(value):
             return "missed"
-        return "met" if value <= self.limit else "missed"
+        met = value >= self.limit if self.at_least else value <= self.limit
+        return "met" if met else "missed"
 
 
 def format_seconds(seconds: float) -> str:

@@ -21,11 +21,13 @@ Topic modules are attached to the package, so ``from helpers import noise`` (or
 ``helpers.kernels``       resampler kernels probed with impulses
 ``helpers.spectral``      Griffin-Lim, mel scales, the mel-spectrogram plot
 ``helpers.assets``        the recordings the course uses
+``helpers.augment``       augmentation at training time: codecs, loudness, rooms, chain, data
 ========================  ==================================================
 """
 
 from . import (
     assets,
+    augment,
     decay,
     effects,
     explorer,
@@ -87,6 +89,7 @@ __all__ = [
     "assets",
     "attach_colorbar",
     "audio_stats",
+    "augment",
     "average_spectrum",
     "decay",
     "dominant_frequency",

@@ -96,3 +96,19 @@ def test_draw_values_cover_each_range_and_every_option():
     assert sorted({item["source"] for item in settings}) == ["n", "s", "w"]
     assert [item["source"] for item in settings].count("s") == 10
     assert draw_values(controls, 30, random.Random(0)) == settings  # seeded
+
+
+def test_lower_bound_targets():
+    target = Target(1.7, ">= 1.7 x", at_least=True)
+    assert target.verdict(1.7) == "met"
+    assert target.verdict(1.69) == "missed"
+    assert target.verdict(math.nan) == "missed"
+
+
+def test_pipeline_ratios():
+    from benchmarks.pipeline import PipelineResult
+
+    result = PipelineResult(clips_per_s={0: 10.0, 1: 20.0, 2: 36.0}, course_ms=2.0, peer_ms=4.0)
+    assert result.scaling == pytest.approx(1.8)
+    assert result.chain_ratio == pytest.approx(0.5)
+    assert math.isnan(PipelineResult().scaling)

@@ -1,0 +1,74 @@
+"""The notebook 05 checkers accept the reference solutions and reject typical mistakes."""
+
+import torch
+
+from helpers.exercises import augment as exercises
+
+
+def test_checkers_accept_the_solutions():
+    assert exercises.check_delay(exercises.solution_delay)
+    assert exercises.check_snr_guard(exercises.solution_snr_guard)
+    assert exercises.check_collate(exercises.solution_collate)
+
+
+def test_delay_checker_rejects_the_length_difference_and_single_peaks():
+    verdict = exercises.check_delay(lambda ref, out: out.shape[-1] - ref.shape[-1])
+    assert not verdict and "length difference is not the delay" in repr(verdict)
+    peaks = exercises.check_delay(
+        lambda ref, out: int(out.abs().argmax()) - int(ref.abs().argmax())
+    )
+    assert not peaks and "cross-correlation" in repr(peaks)
+    flipped = exercises.check_delay(lambda ref, out: -exercises.solution_delay(ref, out))
+    assert not flipped and "sign is flipped" in repr(flipped)
+
+
+def _measured(clean, augmented):
+    noise = augmented.double() - clean.double()
+    return float(10 * torch.log10(clean.double().square().mean() / noise.square().mean()))
+
+
+def test_snr_guard_checker_needs_the_measurement_and_the_assert():
+    no_assert = exercises.check_snr_guard(lambda clean, aug, asked: _measured(clean, aug))
+    assert not no_assert and "end it with an assert" in repr(no_assert)
+
+    def mixture_power(clean, augmented, asked):
+        noise = augmented.double() - clean.double()
+        value = float(10 * torch.log10(augmented.double().square().mean() / noise.square().mean()))
+        assert abs(value - asked) <= 0.1
+        return value
+
+    verdict = exercises.check_snr_guard(mixture_power)
+    assert not verdict and "not of the mixture" in repr(verdict)
+
+    def peaks(clean, augmented, asked):
+        noise = augmented - clean
+        return float(20 * torch.log10(clean.abs().max() / noise.abs().max()))
+
+    assert not exercises.check_snr_guard(peaks)
+
+
+def test_collate_checker_rejects_truncation_and_edge_padding():
+    def shortest(clips):
+        n = min(c.shape[-1] for c in clips)
+        return torch.stack([c[:, :n] for c in clips]), torch.tensor([n] * len(clips))
+
+    verdict = exercises.check_collate(shortest)
+    assert not verdict and "shortest" in repr(verdict)
+
+    def edge(clips):
+        n = max(c.shape[-1] for c in clips)
+        batch = torch.stack(
+            [torch.nn.functional.pad(c[None], (0, n - c.shape[-1]), mode="replicate")[0]
+             for c in clips]
+        )
+        return batch, torch.tensor([c.shape[-1] for c in clips])
+
+    padded = exercises.check_collate(edge)
+    assert not padded and "padding is not zero" in repr(padded)
+
+
+def test_unattempted_stub_is_reported():
+    def stub(*args):
+        raise NotImplementedError
+
+    assert "not solved yet" in repr(exercises.check_collate(stub))
