@@ -6,6 +6,10 @@
     python3 course.py execute [NOTEBOOK ...]
                               re-run notebooks top to bottom and save their outputs
                               (all of notebooks/ by default), as they are committed
+    python3 course.py student build the student edition in build/student/: the notebooks
+                              without the cells tagged "solution", outputs cleared
+    python3 course.py site    build the reading site in build/site/: one HTML page per
+                              notebook with its stored outputs, readable offline
 
 Set-up creates a virtual environment in ``.venv/`` inside the repository and
 installs ``requirements.txt`` and the ``helpers`` package (editable) into it. It
@@ -78,7 +82,7 @@ def lab(arguments: list[str]) -> int:
 
 def test_commands(python: str, arguments: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """The lint command and the pytest command that ``test`` runs (``benchmarks`` times them)."""
-    checked = ["course.py", "helpers", "tests", "notebooks", "benchmarks"]
+    checked = ["course.py", "helpers", "tests", "notebooks", "benchmarks", "editions"]
     lint = [python, "-m", "ruff", "check", *checked]
     return lint, [python, "-m", "pytest", *arguments]
 
@@ -105,8 +109,18 @@ def execute(arguments: list[str]) -> int:
     return subprocess.call(command + notebooks, cwd=ROOT)
 
 
+def student(arguments: list[str]) -> int:
+    """Build the student edition (``editions/student.py``) in ``build/student/``."""
+    return subprocess.call([str(setup()), "-m", "editions", "student", *arguments], cwd=ROOT)
+
+
+def site(arguments: list[str]) -> int:
+    """Build the reading site (``editions/site.py``) in ``build/site/``."""
+    return subprocess.call([str(setup()), "-m", "editions", "site", *arguments], cwd=ROOT)
+
+
 def main(argv: list[str]) -> int:
-    commands = {"lab": lab, "test": test, "execute": execute}
+    commands = {"lab": lab, "test": test, "execute": execute, "student": student, "site": site}
     if not argv or argv[0] not in commands:
         print(__doc__, file=sys.stderr)
         return 2

@@ -38,15 +38,11 @@ def _peak_mb() -> float:
 
 
 def _draw_and_save(kind: str, signal) -> None:
-    import matplotlib.pyplot as plt
-
     import helpers
 
     plot = helpers.plot_waveform if kind == "waveform" else helpers.plot_spectrogram
-    plot(signal, SAMPLE_RATE)
-    figure = plt.gcf()
-    figure.savefig(io.BytesIO(), format="png")  # default dpi, like the inline backend
-    plt.close(figure)
+    artist = plot(signal, SAMPLE_RATE)
+    artist.figure.savefig(io.BytesIO(), format="png")  # the figure's dpi, like the inline backend
 
 
 def measure_case(kind: str, seconds: int, repeats: int) -> dict:

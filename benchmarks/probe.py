@@ -33,16 +33,30 @@ def draw_values(controls: list[Any], updates: int, rng: random.Random) -> list[d
             column = [options[index % len(options)] for index in range(updates)]
             rng.shuffle(column)
         elif control.log:
-            low, high = math.log10(control.min), math.log10(control.max)
+            low, high = math.log10(control.minimum), math.log10(control.maximum)
             column = [
-                min(max(10 ** _snap(rng.uniform(low, high), low, control.step or 0.01),
-                        control.min), control.max)
+                min(
+                    max(
+                        10 ** _snap(rng.uniform(low, high), low, control.step or 0.01),
+                        control.minimum,
+                    ),
+                    control.maximum,
+                )
                 for _ in range(updates)
             ]
         else:
             column = [
-                min(max(_snap(rng.uniform(control.min, control.max), control.min, control.step),
-                        control.min), control.max)
+                min(
+                    max(
+                        _snap(
+                            rng.uniform(control.minimum, control.maximum),
+                            control.minimum,
+                            control.step,
+                        ),
+                        control.minimum,
+                    ),
+                    control.maximum,
+                )
                 for _ in range(updates)
             ]
         columns[control.name] = column
@@ -82,7 +96,7 @@ def measure_explorers(updates: int = 30, seed: int = 0) -> str:
                 failures.append(f"{values}: {type(error).__name__}: {error}")
                 continue
             latencies.append(time.perf_counter() - start)
-        explorer.set(**{control.name: control.value for control in controls})
+        explorer.set(**{control.name: control.default for control in controls})
         audio = explorer.audio  # at the default settings
         results.append(
             {

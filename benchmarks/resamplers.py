@@ -1,7 +1,7 @@
 """Resamplers side by side: speed (ms per second of audio) and aliasing.
 
 Speed: 10 s of float32 noise, one thread, the median of several repeats after a
-warm-up call. Aliasing: :func:`helpers.sweeps.measure_resampling` on the 1.5 s
+warm-up call. Aliasing: :func:`helpers.resampling.measure_resampling` on the 1.5 s
 float64 sine sweep of notebook 03, exactly as the notebook measures it.
 """
 
@@ -93,7 +93,7 @@ def _speed(resample: Callable[[np.ndarray], np.ndarray], signal: np.ndarray, rep
 def run(repeats: int = 5) -> list[ResamplerResult]:
     import torch
 
-    from helpers import sweeps
+    from helpers import resampling, sweeps
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -108,7 +108,7 @@ def run(repeats: int = 5) -> list[ResamplerResult]:
                 try:
                     speed = _speed(resample, noise, repeats, SPEED_SECONDS)
                     output = np.asarray(resample(signal))
-                    aliasing = sweeps.measure_resampling(output, target, sweep).aliasing_db
+                    aliasing = resampling.measure_resampling(output, target, sweep).aliasing_db
                 except Exception as error:
                     results.append(ResamplerResult(name, source, target, float("nan"),
                                                    float("nan"), f"{type(error).__name__}"))

@@ -26,7 +26,7 @@ import soundfile
 import torch
 import torchaudio.functional as AF
 
-from ._validation import as_tensor_2d, check_sample_rate
+from .validation import as_waveform, check_sample_rate
 
 __all__ = [
     "REGISTRY",
@@ -395,7 +395,7 @@ def save_audio(
     instead of being silently distorted.
     """
     sample_rate = check_sample_rate(sample_rate)
-    data = as_tensor_2d(waveform).detach().cpu().numpy()
+    data = as_waveform(waveform, tensor=True).detach().cpu().numpy()
     peak = float(np.abs(data).max())
     if subtype.startswith("PCM") and peak > 1.0:
         raise ValueError(

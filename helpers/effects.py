@@ -1,42 +1,24 @@
 """Classic sox effects rebuilt from ``torchaudio.functional`` and torch operations.
 
 torchaudio 2.9 removed ``torchaudio.sox_effects``. Most sox effects map directly
-onto a function in ``torchaudio.functional``; the few that do not are here.
+onto a function in ``torchaudio.functional``; the few that do not are here (the
+filters they use, such as the one-pole low-pass, are in :mod:`helpers.filters`).
 """
 
 from __future__ import annotations
 
 import math
 
-import scipy.fft
 import torch
 import torchaudio.functional as AF
 
-from ._validation import ArrayLike, as_tensor_2d, check_sample_rate
+from .filters import fft_convolve, single_pole_lowpass
+from .validation import ArrayLike, as_waveform, check_sample_rate
 
-__all__ = ["apply_reverb", "fft_convolve", "single_pole_lowpass", "synthetic_rir"]
+__all__ = ["apply_reverb", "effects_chain", "synthetic_rir"]
 
 #: Amplitude falls by 60 dB (a factor 1000) over one RT60: exp(-ln(1000) t / RT60).
 _LN_1000 = math.log(1000.0)
-
-
-def single_pole_lowpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.Tensor:
-    """One-pole low-pass filter, like sox ``lowpass -1 FREQ``.
-
-    ``y[n] = (1 - a) x[n] + a y[n-1]`` with ``a = exp(-2 pi cutoff / sample_rate)``:
-    a gentle 6 dB/octave slope above the cut-off, unity gain at 0 Hz.
-    """
-    sample_rate = check_sample_rate(sample_rate)
-    if not 0 < cutoff_hz < sample_rate / 2:
-        raise ValueError(
-            f"cutoff_hz must lie between 0 and the Nyquist frequency {sample_rate / 2:g} Hz, "
-            f"got {cutoff_hz}"
-        )
-    signal = as_tensor_2d(waveform).float()
-    pole = math.exp(-2.0 * math.pi * cutoff_hz / sample_rate)
-    a_coeffs = torch.tensor([1.0, -pole], dtype=signal.dtype, device=signal.device)
-    b_coeffs = torch.tensor([1.0 - pole, 0.0], dtype=signal.dtype, device=signal.device)
-    return AF.lfilter(signal, a_coeffs, b_coeffs, clamp=False)
 
 
 def synthetic_rir(
@@ -73,21 +55,6 @@ def synthetic_rir(
     return torch.cat([silence, response], dim=1).float()
 
 
-def fft_convolve(waveform: torch.Tensor, impulse_response: torch.Tensor) -> torch.Tensor:
-    """Full linear convolution along the last axis, through an FFT of a fast length.
-
-    The same result as ``torchaudio.functional.fftconvolve`` (``mode="full"``:
-    ``N + M - 1`` samples), to float rounding. That function transforms exactly
-    ``N + M - 1`` samples, and an FFT whose length has a large prime factor is many
-    times slower than one of a length made of 2, 3 and 5; here the transform is
-    zero-padded to the next such length and the result cut back.
-    """
-    frames = waveform.shape[-1] + impulse_response.shape[-1] - 1
-    length = scipy.fft.next_fast_len(frames, real=True)
-    spectrum = torch.fft.rfft(waveform, length) * torch.fft.rfft(impulse_response, length)
-    return torch.fft.irfft(spectrum, length)[..., :frames]
-
-
 def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float) -> torch.Tensor:
     """Convolve with an impulse response and blend: ``(1 - mix) * dry + mix * wet``.
 
@@ -99,8 +66,8 @@ def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float
     """
     if not 0.0 <= mix <= 1.0:
         raise ValueError(f"mix must be between 0 (dry) and 1 (wet only), got {mix}")
-    dry = as_tensor_2d(waveform).float()
-    response = as_tensor_2d(impulse_response, "impulse_response").float().to(dry.device)
+    dry = as_waveform(waveform, tensor=True).float()
+    response = as_waveform(impulse_response, "impulse_response", tensor=True).float().to(dry.device)
     channels = max(dry.shape[0], response.shape[0])
     if {dry.shape[0], response.shape[0]} - {1, channels}:
         raise ValueError(
@@ -111,3 +78,49 @@ def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float
     wet = fft_convolve(dry, response.expand(channels, -1))
     padded_dry = torch.nn.functional.pad(dry, (0, wet.shape[-1] - dry.shape[-1]))
     return (1.0 - mix) * padded_dry + mix * wet
+
+
+def effects_chain(
+    waveform: ArrayLike,
+    sample_rate: int,
+    *,
+    cutoff_hz: float,
+    speed: float,
+    rt60: float,
+    mix: float,
+    seed: int = 0,
+) -> torch.Tensor:
+    """sox's ``lowpass -1 F speed S rate R reverb``: low-pass, speed change, stereo reverb.
+
+    :func:`helpers.filters.single_pole_lowpass`, then ``AF.speed`` (which resamples
+    back to ``sample_rate``), then :func:`apply_reverb` with a stereo
+    :func:`synthetic_rir` of the given RT60.
+
+    Parameters
+    ----------
+    waveform : torch.Tensor or numpy.ndarray, shape (frames,) or (channels, frames)
+        The dry signal, mono or stereo.
+    sample_rate : int
+        Its sample rate in Hz, kept by the chain.
+    cutoff_hz : float
+        The low-pass filter's cut-off in Hz, below ``sample_rate / 2``.
+    speed : float
+        Speed factor: 0.8 plays 1.25 times longer and a factor 0.8 lower.
+    rt60 : float
+        The room's reverberation time in seconds.
+    mix : float
+        0 for the dry signal, 1 for the reverberant signal alone.
+    seed : int
+        Seed of the impulse response's noise.
+
+    Returns
+    -------
+    torch.Tensor of float32, shape (2, frames')
+        ``frames' = ceil(frames / speed) + round(1.2 * rt60 * sample_rate) - 1``.
+    """
+    if isinstance(speed, bool) or not isinstance(speed, int | float) or not speed > 0:
+        raise ValueError(f"speed must be a positive factor, got {speed!r}")
+    filtered = single_pole_lowpass(waveform, sample_rate, cutoff_hz)
+    moved, _ = AF.speed(filtered, sample_rate, speed)
+    room = synthetic_rir(sample_rate, rt60, channels=2, seed=seed)
+    return apply_reverb(moved, room, mix=mix)

@@ -1,4 +1,4 @@
-"""Slider explorers built from a pure function ``parameters -> (figure, audio)``.
+"""Slider explorers built from a pure function ``parameters -> (figure, audio[, extras])``.
 
 The render function knows nothing about widgets, so it can be unit-tested and
 benchmarked without a browser. :class:`Explorer` wraps it:
@@ -28,44 +28,63 @@ import weakref
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .display import FIGURE_WIDTH, AudioPlayer
+from .figures import DPI
+from .player import AudioPlayer
 
-__all__ = ["Choice", "Explorer", "Slider", "new_figure", "redraw"]
-
-#: Resolution of the explorer's figures, in dots per inch.
-EXPLORER_DPI = 80
+__all__ = ["Choice", "Explorer", "Slider"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Slider:
-    """A numeric control: ``name`` is the render function's keyword.
+    """A numeric control, written with keywords::
 
-    ``label`` and ``unit`` make the slider's description, e.g. "Cutoff (Hz)".
-    With ``log=True`` the slider moves in equal ratios (``min``/``max`` are
-    values, not exponents).
+        helpers.Slider(name="cutoff_hz", label="Cut-off", unit="Hz",
+                       minimum=50, maximum=5000, default=300, log=True)
+
+    Parameters
+    ----------
+    name : str
+        The render function's keyword.
+    label, unit : str
+        Make the slider's description, e.g. "Cut-off (Hz)".
+    minimum, maximum, default : float
+        The range and the starting value.
+    step : float or None
+        Default: a hundredth of the range (0.01 decades with ``log``).
+    log : bool
+        Move in equal ratios (``minimum``/``maximum`` are values, not exponents).
+    readout_format : str
+        How the value is shown, e.g. ".3g".
     """
 
     name: str
     label: str
-    unit: str
-    min: float
-    max: float
-    value: float
+    unit: str = ""
+    minimum: float
+    maximum: float
+    default: float
     step: float | None = None
     log: bool = False
     readout_format: str = ".3g"
+
+    def __post_init__(self) -> None:
+        if not self.minimum <= self.default <= self.maximum:
+            raise ValueError(
+                f"slider {self.name!r}: default {self.default} lies outside "
+                f"[minimum, maximum] = [{self.minimum}, {self.maximum}]"
+            )
+        if self.log and self.minimum <= 0:
+            raise ValueError(f"slider {self.name!r}: a log slider needs minimum > 0")
 
     def description(self) -> str:
         return f"{self.label} ({self.unit})" if self.unit else self.label
@@ -75,7 +94,7 @@ class Slider:
 
     def make_widget(self) -> widgets.Widget:
         common = dict(
-            value=self.value,
+            value=self.default,
             description=self.description(),
             continuous_update=False,
             readout_format=self.readout_format,
@@ -85,23 +104,59 @@ class Slider:
         if self.log:
             return widgets.FloatLogSlider(
                 base=10,
-                min=math.log10(self.min),
-                max=math.log10(self.max),
+                min=math.log10(self.minimum),
+                max=math.log10(self.maximum),
                 step=self.step or 0.01,
                 **common,
             )
-        step = self.step or (self.max - self.min) / 100
-        return widgets.FloatSlider(min=self.min, max=self.max, step=step, **common)
+        step = self.step or (self.maximum - self.minimum) / 100
+        return widgets.FloatSlider(min=self.minimum, max=self.maximum, step=step, **common)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Choice:
-    """A drop-down control: ``options`` maps shown text to the value passed on."""
+    """A drop-down control, written with keywords::
+
+        helpers.Choice(name="window", label="Window", options=["hann", "hamming"])
+        helpers.Choice(name="room", label="Room", options={"small": 0, "hall": 1}, default=1)
+
+    Parameters
+    ----------
+    name : str
+        The render function's keyword.
+    label : str
+        Shown before the drop-down.
+    options : list or dict
+        A plain list (each value shown as ``str(value)``), or a dict mapping the text
+        shown to the value passed on.
+    default : object or None
+        The starting value; default the first option.
+    """
 
     name: str
     label: str
-    options: dict[str, Any]
-    value: Any
+    options: dict[str, Any] | Sequence[Any]
+    default: Any = None
+
+    def __post_init__(self) -> None:
+        options = self.options
+        if not isinstance(options, dict):
+            if isinstance(options, str) or not isinstance(options, Sequence):
+                raise TypeError(
+                    f"choice {self.name!r}: options must be a list or a dict, got "
+                    f"{type(options).__name__}"
+                )
+            options = {str(value): value for value in options}
+        if not options:
+            raise ValueError(f"choice {self.name!r}: options is empty")
+        object.__setattr__(self, "options", dict(options))
+        default = next(iter(options.values())) if self.default is None else self.default
+        if default not in options.values():
+            raise ValueError(
+                f"choice {self.name!r}: default {default!r} is not one of the options "
+                f"{list(options.values())}"
+            )
+        object.__setattr__(self, "default", default)
 
     def description(self) -> str:
         return self.label
@@ -113,7 +168,7 @@ class Choice:
     def make_widget(self) -> widgets.Widget:
         return widgets.Dropdown(
             options=list(self.options.items()),
-            value=self.value,
+            value=self.default,
             description=self.label,
             style={"description_width": "initial"},
         )
@@ -142,85 +197,6 @@ def _align(controls, control_widgets) -> None:
             widget.layout.width = f"calc({label} + {TRACK_WIDTH} + 6em)"  # 6em: the readout
 
 
-def new_figure(
-    rows: int = 1, columns: int = 1, *, height: float = 3.0, **kwargs
-) -> tuple[Figure, Any]:
-    """A figure for a render function: not registered with pyplot, so it never shows twice.
-
-    Returns ``(figure, axes)`` like ``plt.subplots``, with ``squeeze`` applied. The
-    figure has its own Agg canvas, so drawing it again reuses the renderer and its
-    text caches.
-    """
-    figure = Figure(figsize=(FIGURE_WIDTH, height), dpi=EXPLORER_DPI, layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.subplots(rows, columns, **kwargs)
-    return figure, axes
-
-
-@dataclass
-class _Drawing:
-    """What the last ``redraw`` block drew on a figure."""
-
-    artists: list[Artist] = field(default_factory=list)
-    added_axes: list[Axes] = field(default_factory=list)
-
-
-@contextmanager
-def redraw(figure: Figure) -> Iterator[Figure]:
-    """Replace what the previous ``with redraw(figure):`` block drew on ``figure``.
-
-    On entry, the lines, images, collections, texts and legends drawn by the
-    previous block are removed; everything else stays: the axes, their limits,
-    scales and labels, colour bars made by the plot helpers (they are pointed at the
-    new images), and whatever was drawn before the first block (a static reference
-    curve, say). Draw the whole changing part of the figure inside the block::
-
-        figure, axes = helpers.new_figure(2, 1)
-
-        def render(gain):
-            with helpers.redraw(figure):
-                helpers.plot_waveform(gain * clip, rate, ax=axes[0])
-                helpers.plot_spectrogram(gain * clip, rate, ax=axes[1])
-            return figure, helpers.play(gain * clip, rate)
-
-    Axes may be added only by the first block (e.g. a colour bar); a later block
-    that adds axes again raises ``RuntimeError``, since they would pile up.
-    """
-    previous: _Drawing | None = getattr(figure, "_course_drawing", None)
-    if previous is not None:
-        for artist in previous.artists:
-            if artist.axes is not None or artist.figure is not None:
-                artist.remove()
-    own_axes = {id(axis) for axis in previous.added_axes} if previous is not None else set()
-    tracked = [axis for axis in figure.axes if id(axis) not in own_axes]
-    for axis in tracked:
-        axis.relim()
-    before = {id(axis): {id(child) for child in axis.get_children()} for axis in tracked}
-    axes_before = {id(axis) for axis in figure.axes}
-    try:
-        yield figure
-    finally:
-        # Recorded even when the block fails half-way, so the next block removes it.
-        added_axes = [axis for axis in figure.axes if id(axis) not in axes_before]
-        if previous is not None:
-            for axis in added_axes:
-                axis.remove()
-        drawn = [
-            child
-            for axis in tracked
-            for child in axis.get_children()
-            if id(child) not in before[id(axis)]
-        ]
-        figure._course_drawing = _Drawing(
-            drawn, added_axes if previous is None else previous.added_axes
-        )
-    if previous is not None and added_axes:
-        raise RuntimeError(
-            f"this redraw block added {len(added_axes)} axes again; create axes (and colour "
-            "bars other than the plot helpers') once, outside redraw()"
-        )
-
-
 def _figure_png(figure: Figure) -> bytes:
     """Draw ``figure`` and encode it as PNG, as the inline backend shows it.
 
@@ -230,12 +206,12 @@ def _figure_png(figure: Figure) -> bytes:
     canvas = figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):
         canvas = FigureCanvasAgg(figure)
-    if figure.dpi != EXPLORER_DPI:
-        figure.set_dpi(EXPLORER_DPI)
+    if figure.dpi != DPI:
+        figure.set_dpi(DPI)
     canvas.draw()
     if figure.get_layout_engine() is not None:
         figure.set_layout_engine("none")
-    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
+    return _encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -245,7 +221,7 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     )
 
 
-def encode_png(pixels: np.ndarray) -> bytes:
+def _encode_png(pixels: np.ndarray) -> bytes:
     """An RGB image ``(height, width, 3)`` of ``uint8`` as a PNG file, quickly.
 
     Plots are mostly flat colour, so their rows compress well as they are: written
@@ -288,10 +264,14 @@ class Explorer:
 
     Parameters
     ----------
-    render : ``render(**values) -> (Figure, AudioPlayer | None)``; use :func:`new_figure`
-        for the figure and :func:`helpers.play` for the audio. The figure may be the same
-        one on every call, redrawn with :func:`redraw` (much faster to update); it is
-        laid out on its first draw only.
+    render : callable
+        ``render(**values) -> (Figure, AudioPlayer | None)`` or
+        ``(Figure, AudioPlayer | None, extras)``; use :func:`helpers.new_figure` for the
+        figure and :func:`helpers.play` for the audio. The figure may be the same one on
+        every call, redrawn with :func:`redraw` (much faster to update); it is laid out
+        on its first draw only. ``extras`` is anything else the render computed (a
+        measured SNR, a dict of numbers): the explorer keeps the latest as
+        :attr:`result`, so a later cell can assert on it without module-level state.
     controls : the :class:`Slider` and :class:`Choice` objects, one per keyword.
     title : shown above the controls.
     torch_threads : torch's intra-op threads while ``render`` runs (restored after): 1 by
@@ -300,7 +280,7 @@ class Explorer:
         torch's own setting.
 
     A later cell can drive it from code, e.g. ``explorer.set(cutoff_hz=1000)``,
-    and check :attr:`values`, :attr:`audio` and :attr:`updates`.
+    and check :attr:`values`, :attr:`audio`, :attr:`result` and :attr:`updates`.
     """
 
     #: Every live explorer, so a benchmark can find and time them all.
@@ -308,7 +288,7 @@ class Explorer:
 
     def __init__(
         self,
-        render: Callable[..., tuple[Figure, AudioPlayer | None]],
+        render: Callable[..., tuple],
         controls: Sequence[Control],
         *,
         title: str = "",
@@ -329,6 +309,8 @@ class Explorer:
         self.figure_png = b""
         self._figure: Figure | None = None
         self.audio: AudioPlayer | None = None
+        #: The ``extras`` of the last successful render (``None`` for a two-item return).
+        self.result: Any = None
         self.last_error: Exception | None = None
         self._holding = False
         self._output = widgets.Output()
@@ -378,7 +360,12 @@ class Explorer:
         """Re-run ``render`` with the current values and replace the shown figure and audio."""
         try:
             with _torch_threads(self.torch_threads):
-                figure, audio = self.render(**self.values)
+                returned = self.render(**self.values)
+            if not isinstance(returned, tuple) or len(returned) not in (2, 3):
+                raise TypeError(
+                    "render must return (figure, audio) or (figure, audio, extras), got "
+                    f"{type(returned).__name__}"
+                )
         except Exception as error:  # shown in the output area, raised again by set()
             self.last_error = error
             self._output.outputs = (
@@ -391,6 +378,8 @@ class Explorer:
             )
             return
         self.last_error = None
+        figure, audio = returned[:2]
+        self.result = returned[2] if len(returned) == 3 else None
         if figure is not self._figure:
             if self._figure is not None:
                 plt.close(self._figure)

@@ -1,4 +1,4 @@
-"""Measurements that back the notebooks' claims: levels, spectra, transfer functions, decay.
+"""Measurements that back the notebooks' claims: levels, spectra, transfer functions.
 
 Every function takes a torch tensor or numpy array of shape ``(frames,)`` or
 ``(channels, frames)`` and returns plain Python floats or numpy arrays, so a
@@ -13,41 +13,44 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._validation import ArrayLike, as_numpy_2d, as_tensor_2d, check_sample_rate
+from .validation import (
+    ArrayLike,
+    amplitude_db,
+    as_mono,
+    as_waveform,
+    check_frequency,
+    check_sample_rate,
+    check_seconds,
+    power_db,
+)
 
 __all__ = [
     "AudioStats",
-    "DecayFit",
     "audio_stats",
     "average_spectrum",
+    "block_power_db",
     "dominant_frequency",
-    "energy_decay_curve",
-    "estimate_rt60",
-    "fit_decay",
+    "level_envelope_db",
     "peak_dbfs",
+    "print_stats",
     "rms_dbfs",
     "spectrogram_db",
+    "spectrogram_db_pooled",
+    "stft_window",
+    "tone_level_db",
     "transfer_db",
 ]
 
-#: Floor for logarithms, in linear power: -200 dB. Silence reads as -200 dB, not -inf.
-_TINY_POWER = 1e-20
-
-
-def _db_power(power: np.ndarray | float) -> np.ndarray | float:
-    return 10.0 * np.log10(np.maximum(power, _TINY_POWER))
-
-
 def peak_dbfs(waveform: ArrayLike) -> float:
     """Largest absolute sample in dB relative to full scale (1.0 reads 0 dBFS)."""
-    data = as_numpy_2d(waveform)
-    return float(_db_power(float(np.max(np.abs(data))) ** 2))
+    data = as_waveform(waveform)
+    return float(power_db(float(np.max(np.abs(data))) ** 2))
 
 
 def rms_dbfs(waveform: ArrayLike) -> float:
     """Root-mean-square level over all channels, in dBFS (a full-scale square wave reads 0)."""
-    data = as_numpy_2d(waveform)
-    return float(_db_power(float(np.mean(np.square(data, dtype=np.float64)))))
+    data = as_waveform(waveform)
+    return float(power_db(float(np.mean(np.square(data, dtype=np.float64)))))
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,27 @@ class AudioStats:
         return "\n".join(lines)
 
 
+def print_stats(waveform: ArrayLike, sample_rate: int, *, title: str | None = None) -> None:
+    """Print shape, dtype, sample rate, duration, and per-channel peak, RMS and DC offset.
+
+    Parameters
+    ----------
+    waveform : torch.Tensor or numpy.ndarray, shape (frames,) or (channels, frames)
+        The samples.
+    sample_rate : int
+        In Hz.
+    title : str or None
+        The clip's name, printed as a heading.
+    """
+    if title:
+        print(f"--- {title} ---")
+    print(audio_stats(waveform, sample_rate))
+
+
 def audio_stats(waveform: ArrayLike, sample_rate: int) -> AudioStats:
     """Shape, dtype, duration and per-channel peak, RMS (dBFS) and DC offset."""
     sample_rate = check_sample_rate(sample_rate)
-    data = as_numpy_2d(waveform).astype(np.float64)
+    data = as_waveform(waveform).astype(np.float64)
     peaks = np.max(np.abs(data), axis=1)
     return AudioStats(
         shape=tuple(waveform.shape),
@@ -88,8 +108,8 @@ def audio_stats(waveform: ArrayLike, sample_rate: int) -> AudioStats:
         sample_rate=sample_rate,
         duration_s=data.shape[1] / sample_rate,
         peak=tuple(float(p) for p in peaks),
-        peak_dbfs=tuple(float(_db_power(p**2)) for p in peaks),
-        rms_dbfs=tuple(float(_db_power(m)) for m in np.mean(data**2, axis=1)),
+        peak_dbfs=tuple(float(power_db(p**2)) for p in peaks),
+        rms_dbfs=tuple(float(power_db(m)) for m in np.mean(data**2, axis=1)),
         dc_offset=tuple(float(m) for m in np.mean(data, axis=1)),
     )
 
@@ -112,10 +132,10 @@ def spectrogram_db(
     level_db : shape ``(channels, n_fft // 2 + 1, frames)``.
     """
     sample_rate = check_sample_rate(sample_rate)
-    signal = as_tensor_2d(waveform).float()
+    signal = as_waveform(waveform, tensor=True).float()
     win_length = win_length or n_fft
     hop_length = hop_length or win_length // 4
-    window_tensor = _window(window, win_length, signal.device)
+    window_tensor = stft_window(window, win_length, signal.device)
     spectrum = torch.stft(
         signal,
         n_fft=n_fft,
@@ -126,7 +146,7 @@ def spectrogram_db(
         return_complex=True,
     )
     amplitude = 2.0 * spectrum.abs() / window_tensor.sum()
-    level_db = _db_power(amplitude.cpu().numpy().astype(np.float64) ** 2)
+    level_db = power_db(amplitude.cpu().numpy().astype(np.float64) ** 2)
     times = np.arange(spectrum.shape[-1]) * hop_length / sample_rate
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
     return times, freqs, level_db
@@ -159,7 +179,7 @@ def spectrogram_db_pooled(
     sample_rate = check_sample_rate(sample_rate)
     if max_frames < 1:
         raise ValueError(f"max_frames must be at least 1, got {max_frames}")
-    signal = as_tensor_2d(waveform).float()
+    signal = as_waveform(waveform, tensor=True).float()
     win_length = win_length or n_fft
     hop_length = hop_length or win_length // 4
     pad = n_fft // 2
@@ -172,7 +192,7 @@ def spectrogram_db_pooled(
         hop_s = times[1] - times[0] if len(times) > 1 else n_fft / sample_rate / 4
         return hop_s, freqs, level_db
     factor = math.ceil(frames / max_frames)
-    window_tensor = _window(window, win_length, signal.device)
+    window_tensor = stft_window(window, win_length, signal.device)
     # The padding torch.stft(center=True) applies, once, so blocks can use center=False.
     padded = torch.nn.functional.pad(signal.unsqueeze(0), (pad, pad), mode="reflect")[0]
     block = factor * max(1, 2048 // factor)
@@ -188,12 +208,13 @@ def spectrogram_db_pooled(
         amplitude = 2.0 * spectrum.abs() / window_tensor.sum()
         pooled.append(amplitude.reshape(*amplitude.shape[:-1], -1, factor).amax(dim=-1))
     amplitude = torch.cat(pooled, dim=-1)
-    level_db = _db_power(amplitude.cpu().numpy().astype(np.float64) ** 2)
+    level_db = power_db(amplitude.cpu().numpy().astype(np.float64) ** 2)
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
     return (hop_length / sample_rate) * factor, freqs, level_db
 
 
-def _window(name: str, length: int, device: torch.device) -> torch.Tensor:
+def stft_window(name: str, length: int, device: torch.device | None = None) -> torch.Tensor:
+    """The STFT window ``name`` ("hann", "hamming", "blackman", "rectangular"), periodic."""
     makers = {
         "hann": torch.hann_window,
         "hamming": torch.hamming_window,
@@ -212,7 +233,7 @@ def average_spectrum(
 
     Channels are averaged. Returns ``(freqs in Hz, power in dB)``.
     """
-    data = as_tensor_2d(waveform).float()
+    data = as_waveform(waveform, tensor=True).float()
     if data.shape[-1] < n_fft:
         raise ValueError(
             f"the signal has {data.shape[-1]} samples, fewer than n_fft={n_fft}; "
@@ -223,7 +244,7 @@ def average_spectrum(
         data, n_fft, hop_length=n_fft // 4, window=window, center=False, return_complex=True
     )
     power = spectrum.abs().square().mean(dim=(0, 2)).cpu().numpy().astype(np.float64)
-    return np.fft.rfftfreq(n_fft, 1.0 / check_sample_rate(sample_rate)), _db_power(power)
+    return np.fft.rfftfreq(n_fft, 1.0 / check_sample_rate(sample_rate)), power_db(power)
 
 
 def transfer_db(
@@ -252,20 +273,20 @@ def dominant_frequency(
     waveform: ArrayLike,
     sample_rate: int,
     *,
-    fmin: float = 20.0,
-    fmax: float | None = None,
+    f_min: float = 20.0,
+    f_max: float | None = None,
     n_fft: int = 8192,
 ) -> float:
-    """Frequency (Hz) of the strongest peak of the average spectrum between fmin and fmax.
+    """Frequency (Hz) of the strongest peak of the average spectrum between f_min and f_max.
 
     The peak is refined by fitting a parabola through the three bins around it (in dB),
     which is accurate to a small fraction of a bin for a steady tone.
     """
     freqs, power_db = average_spectrum(waveform, sample_rate, n_fft=n_fft)
-    fmax = sample_rate / 2 if fmax is None else fmax
-    band = np.flatnonzero((freqs >= fmin) & (freqs <= fmax))
+    f_max = sample_rate / 2 if f_max is None else f_max
+    band = np.flatnonzero((freqs >= f_min) & (freqs <= f_max))
     if band.size < 3:
-        raise ValueError(f"the band {fmin}-{fmax} Hz holds fewer than 3 bins; widen it")
+        raise ValueError(f"the band {f_min}-{f_max} Hz holds fewer than 3 bins; widen it")
     peak = int(band[np.argmax(power_db[band])])
     if 0 < peak < len(freqs) - 1:
         left, centre, right = power_db[peak - 1 : peak + 2]
@@ -276,121 +297,67 @@ def dominant_frequency(
     return float(freqs[peak] + shift * (freqs[1] - freqs[0]))
 
 
-def energy_decay_curve(impulse_response: ArrayLike, *, tail_energy: float = 0.0) -> np.ndarray:
-    """Schroeder backward integration of a (mono) impulse response, in dB re. total energy.
+def level_envelope_db(
+    waveform: ArrayLike, sample_rate: int, *, block_s: float = 0.01, reference: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean power in consecutive blocks, in dB: the level of a signal over time.
 
-    Entry ``n`` is the energy remaining after sample ``n``; it starts at 0 dB and falls.
-
-    ``tail_energy`` (default 0) is energy, in the units of the summed squared samples,
-    that belongs after the last sample: the compensation of a response that was
-    truncated where its decay met the noise floor (Lundeby et al., 1995; see
-    :func:`helpers.room.find_noise_floor`). Without it, the curve of a truncated
-    response plunges towards -inf dB at its end, which shortens a fitted RT60.
-    """
-    data = as_numpy_2d(impulse_response, "impulse_response")
-    if data.shape[0] != 1:
-        raise ValueError(f"impulse_response must be mono, got {data.shape[0]} channels")
-    if not np.isfinite(tail_energy) or tail_energy < 0:
-        raise ValueError(f"tail_energy must be a finite energy >= 0, got {tail_energy}")
-    energy = np.cumsum(np.square(data[0].astype(np.float64))[::-1])[::-1] + tail_energy
-    if energy[0] <= 0:
-        raise ValueError("impulse_response is silent (all zeros): it has no decay to measure")
-    return _db_power(energy / energy[0])
-
-
-@dataclass(frozen=True)
-class DecayFit:
-    """A straight line fitted to an energy decay curve; what :func:`fit_decay` returns.
-
-    Attributes
-    ----------
-    rt60 : the reverberation time in seconds: the time the line takes to fall 60 dB.
-    slope_db_per_s : the line's slope (negative).
-    intercept_db : the line's level at time 0 (the curve's first sample).
-    start_s, stop_s : the times where the curve crosses the fit range's two levels.
-    fit_range_db : the two levels, e.g. ``(-5, -25)`` for T20.
-    """
-
-    rt60: float
-    slope_db_per_s: float
-    intercept_db: float
-    start_s: float
-    stop_s: float
-    fit_range_db: tuple[float, float]
-
-    @property
-    def name(self) -> str:
-        """The conventional name: T20 for a 20 dB range, T30 for 30 dB, EDT for (0, -10)."""
-        upper, lower = self.fit_range_db
-        if upper == 0 and lower == -10:
-            return "EDT"
-        return f"T{round(upper - lower):d}"
-
-    def line_db(self, times_s: ArrayLike | float) -> np.ndarray:
-        """The fitted line's level (dB) at the given times (s)."""
-        return self.intercept_db + self.slope_db_per_s * np.asarray(times_s, dtype=np.float64)
-
-
-def fit_decay(
-    decay_db: ArrayLike, sample_rate: int, *, fit_range_db: tuple[float, float] = (-5, -25)
-) -> DecayFit:
-    """Least-squares line through an energy decay curve between two levels.
-
-    ``decay_db`` is a curve from :func:`energy_decay_curve` (0 dB at sample 0).
-    The fit uses every sample from where the curve first falls to the upper level
-    to where it first falls to the lower one.
+    Returns ``(block centre times in s, level in dB)``. The level is re. full
+    scale (0 dB = a power of 1), or re. ``reference`` (a power) when given.
     """
     sample_rate = check_sample_rate(sample_rate)
-    upper, lower = fit_range_db
-    if not 0 >= upper > lower:
-        raise ValueError(
-            f"fit_range_db must be (upper, lower) with 0 >= upper > lower, got {fit_range_db}"
-        )
-    decay = as_numpy_2d(decay_db, "decay_db")
-    if decay.shape[0] != 1:
-        raise ValueError(f"decay_db must be one curve, got {decay.shape[0]}")
-    decay = decay[0].astype(np.float64)
-    start = int(np.argmax(decay <= upper))
-    below = np.flatnonzero(decay <= lower)
-    if decay[start] > upper or below.size == 0:
-        raise ValueError(
-            f"the decay curve never falls to {lower} dB (it ends at {decay[-1]:.1f} dB); the "
-            "response is too short or too noisy for this fit range"
-        )
-    stop = int(below[0])
-    if stop - start < 2:
-        raise ValueError(
-            f"the decay curve falls from {upper} to {lower} dB within {stop - start + 1} "
-            "sample(s), too few to fit a line: the response is too short for this fit range"
-        )
-    times = np.arange(start, stop + 1) / sample_rate
-    slope_db_per_s, intercept_db = np.polyfit(times, decay[start : stop + 1], 1)
-    if slope_db_per_s >= 0:
-        raise ValueError(
-            "the decay curve does not fall in the fit range; is this an impulse response?"
-        )
-    return DecayFit(
-        rt60=float(-60.0 / slope_db_per_s),
-        slope_db_per_s=float(slope_db_per_s),
-        intercept_db=float(intercept_db),
-        start_s=start / sample_rate,
-        stop_s=stop / sample_rate,
-        fit_range_db=(float(upper), float(lower)),
-    )
+    power = np.mean(np.square(as_waveform(waveform).astype(np.float64)), axis=0)
+    block = max(round(check_seconds(block_s, "block_s") * sample_rate), 1)
+    return block_power_db(power, block, sample_rate, 1.0 if reference is None else reference)
 
 
-def estimate_rt60(
-    impulse_response: ArrayLike,
-    sample_rate: int,
-    *,
-    fit_range_db: tuple[float, float] = (-5, -25),
-    tail_energy: float = 0.0,
-) -> float:
-    """Reverberation time (s) from the energy decay curve, extrapolated to 60 dB.
+def block_power_db(
+    power: np.ndarray, block: int, sample_rate: int, reference: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of ``power`` (squared samples, 1-D) over consecutive blocks of ``block``
+    samples, in dB re. ``reference``; returns ``(block centre times in s, level in dB)``."""
+    count = len(power) // block
+    if count < 1:
+        raise ValueError(f"the signal ({len(power)} samples) is shorter than one block ({block})")
+    means = power[: count * block].reshape(count, block).mean(axis=1)
+    times = (np.arange(count) + 0.5) * block / sample_rate
+    return times, power_db(means, reference)
 
-    A straight line is fitted (least squares) to the decay curve between the two
-    levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
-    ``tail_energy`` compensates a truncated response (see :func:`energy_decay_curve`).
+
+def tone_level_db(waveform: ArrayLike, sample_rate: int, frequency_hz: float) -> float:
+    """Amplitude of the sinusoid at ``frequency_hz`` in a steady signal, in dBFS.
+
+    A least-squares fit of a cosine and a sine at that frequency to the middle half
+    of the signal (the first and last quarters hold a filter's start and end
+    transients). A sine of amplitude 0.5 reads -6.02 dBFS whatever the signal holds
+    at other frequencies; in float64 a one-second signal resolves components about
+    150 dB below the strongest one.
+
+    Parameters
+    ----------
+    waveform : torch.Tensor or numpy.ndarray, shape (frames,) or (1, frames)
+        A mono signal.
+    sample_rate : int
+        Its sample rate in Hz.
+    frequency_hz : float
+        The frequency to measure, strictly between 0 and ``sample_rate / 2``.
+
+    Returns
+    -------
+    float
+        Never below :data:`helpers.validation.DB_FLOOR`.
     """
-    decay = energy_decay_curve(impulse_response, tail_energy=tail_energy)
-    return fit_decay(decay, sample_rate, fit_range_db=fit_range_db).rt60
+    sample_rate = check_sample_rate(sample_rate)
+    frequency_hz = check_frequency(frequency_hz, sample_rate, "frequency_hz")
+    data = as_mono(waveform)
+    start, stop = len(data) // 4, 3 * len(data) // 4
+    periods = (stop - start) * frequency_hz / sample_rate
+    if periods < 4:
+        raise ValueError(
+            f"the middle half of the signal holds {periods:.1f} periods of {frequency_hz:g} Hz; "
+            "pass a signal of at least 16 periods"
+        )
+    phase = 2.0 * np.pi * frequency_hz * np.arange(start, stop) / sample_rate
+    basis = np.stack([np.cos(phase), np.sin(phase)], axis=1)
+    coefficients, *_ = np.linalg.lstsq(basis, data[start:stop], rcond=None)
+    return float(amplitude_db(np.hypot(*coefficients)))

@@ -20,11 +20,10 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-import numpy as np
 import torch
 import torchaudio.functional as AF
 
-from ._validation import ArrayLike, check_finite, check_sample_rate
+from .validation import ArrayLike, as_array, check_count, check_sample_rate
 
 __all__ = [
     "add_noise_at_snr",
@@ -38,28 +37,6 @@ __all__ = [
     "snr_db_batch",
     "white_noise",
 ]
-
-
-def _as_tensor(value: ArrayLike, name: str) -> torch.Tensor:
-    """A float tensor of any shape, checked for emptiness and NaN/Inf (no layout rules)."""
-    if isinstance(value, np.ndarray):
-        if not np.issubdtype(value.dtype, np.number) or np.iscomplexobj(value):
-            raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
-        value = torch.from_numpy(np.ascontiguousarray(value))
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(
-            f"{name} must be a torch.Tensor or numpy.ndarray, got {type(value).__name__}"
-        )
-    if value.is_complex():
-        raise TypeError(f"{name} is a complex tensor; SNR is defined for real audio")
-    if value.dtype == torch.bool:
-        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
-    if value.numel() == 0:
-        raise ValueError(f"{name} is empty (shape {tuple(value.shape)})")
-    if not value.is_floating_point():
-        value = value.float()
-    check_finite(value, name)
-    return value
 
 
 def _check_pair(signal: torch.Tensor, noise: torch.Tensor) -> None:
@@ -79,7 +56,8 @@ def _check_pair(signal: torch.Tensor, noise: torch.Tensor) -> None:
 
 
 def _clip_pair(signal: ArrayLike, noise: ArrayLike) -> tuple[torch.Tensor, torch.Tensor]:
-    signal_t, noise_t = _as_tensor(signal, "signal"), _as_tensor(noise, "noise")
+    signal_t = as_array(signal, "signal", tensor=True)
+    noise_t = as_array(noise, "noise", tensor=True)
     _check_pair(signal_t, noise_t)
     return signal_t, noise_t
 
@@ -87,7 +65,8 @@ def _clip_pair(signal: ArrayLike, noise: ArrayLike) -> tuple[torch.Tensor, torch
 def _batch_pair(
     signals: ArrayLike, noises: ArrayLike, one_clip_function: str
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    signal_t, noise_t = _as_tensor(signals, "signals"), _as_tensor(noises, "noises")
+    signal_t = as_array(signals, "signals", tensor=True)
+    noise_t = as_array(noises, "noises", tensor=True)
     if signal_t.ndim not in (2, 3):
         raise ValueError(
             f"signals must be (batch, frames) or (batch, channels, frames), got shape "
@@ -260,18 +239,16 @@ def fit_noise_length(
     -------
     tensor of shape ``(channels, frames)``.
     """
-    data = _as_tensor(noise, "noise")
+    data = as_array(noise, "noise", tensor=True)
     if data.ndim == 1:
         data = data.unsqueeze(0)
     if data.ndim != 2:
         raise ValueError(f"noise must be (frames,) or (channels, frames), got {tuple(data.shape)}")
-    if isinstance(frames, bool) or not isinstance(frames, int | np.integer) or frames <= 0:
-        raise ValueError(f"frames must be a positive whole number of samples, got {frames!r}")
+    frames = check_count(frames, "frames", unit="samples")
     if mode not in ("tile", "random"):
         raise ValueError(f"mode must be 'tile' or 'random', got {mode!r}")
     length = data.shape[-1]
-    if isinstance(crossfade, bool) or not isinstance(crossfade, int) or crossfade < 0:
-        raise ValueError(f"crossfade must be a whole number of samples >= 0, got {crossfade!r}")
+    crossfade = check_count(crossfade, "crossfade", minimum=0, unit="samples")
     if crossfade and 2 * crossfade >= length:
         raise ValueError(
             f"crossfade ({crossfade} samples) must be shorter than half the noise "
@@ -314,17 +291,15 @@ def prepare_noise(
     """
     noise_rate = check_sample_rate(noise_sample_rate, "noise_sample_rate")
     rate = check_sample_rate(sample_rate)
-    data = _as_tensor(noise, "noise")
+    data = as_array(noise, "noise", tensor=True)
     if noise_rate != rate:
         data = AF.resample(data.float(), noise_rate, rate)
     return fit_noise_length(data, frames, mode=mode, seed=seed, crossfade=crossfade)
 
 
 def _coloured_noise(frames: int, channels: int, rms_dbfs: float, seed: int, exponent: float):
-    if isinstance(frames, bool) or not isinstance(frames, int | np.integer) or frames < 2:
-        raise ValueError(f"frames must be a whole number of samples >= 2, got {frames!r}")
-    if isinstance(channels, bool) or not isinstance(channels, int) or channels < 1:
-        raise ValueError(f"channels must be a whole number >= 1, got {channels!r}")
+    frames = check_count(frames, "frames", minimum=2, unit="samples")
+    channels = check_count(channels, "channels")
     if not math.isfinite(rms_dbfs) or rms_dbfs > 0:
         raise ValueError(f"rms_dbfs must be a level <= 0 dBFS, got {rms_dbfs}")
     generator = torch.Generator().manual_seed(seed)
@@ -371,7 +346,9 @@ def peak_gain(*waveforms: ArrayLike, peak_dbfs: float = -1.0) -> float:
         raise ValueError("give at least one waveform")
     if not math.isfinite(peak_dbfs) or peak_dbfs > 0:
         raise ValueError(f"peak_dbfs must be a level <= 0 dBFS, got {peak_dbfs}")
-    peak = max(float(_as_tensor(waveform, "waveform").abs().max()) for waveform in waveforms)
+    peak = max(
+        float(as_array(waveform, "waveform", tensor=True).abs().max()) for waveform in waveforms
+    )
     if peak == 0:
         raise ValueError("the waveform is silent (all zeros): there is no peak to scale")
     return min(1.0, 10.0 ** (peak_dbfs / 20.0) / peak)

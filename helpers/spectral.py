@@ -7,7 +7,7 @@
 * :func:`hz_to_mel`, :func:`mel_to_hz` and :func:`mel_centres_hz` convert between Hz and
   the HTK or Slaney mel scale, as ``torchaudio.functional.melscale_fbanks`` does;
 * :func:`plot_mel_spectrogram` draws a mel spectrogram on a mel-spaced axis labelled
-  in Hz, built on :func:`helpers.plot_feature`;
+  in Hz, built on :func:`helpers.plot_feature` (the plot contract of :mod:`helpers.plots`);
 * :func:`window_resolution` and :func:`max_difference` back the notebooks' claims.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -23,9 +24,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import QuadMesh
 from matplotlib.image import AxesImage
 
-from ._validation import ArrayLike, check_finite, check_sample_rate
-from .display import plot_feature
-from .measure import _window
+from .measure import stft_window
+from .plots import plot_feature
+from .validation import ArrayLike, amplitude_db, as_array, check_count, check_sample_rate
 
 __all__ = [
     "Difference",
@@ -46,25 +47,18 @@ MEL_SCALES = ("htk", "slaney")
 _MEL_TICKS_HZ = (0, 250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 22050)
 
 
-def _as_real_array(values: ArrayLike, name: str) -> np.ndarray:
-    if isinstance(values, torch.Tensor):
-        if values.is_complex():
-            raise TypeError(f"{name} is complex; pass its magnitude, e.g. {name}.abs()")
-        values = values.detach().cpu().double().numpy()
-    elif isinstance(values, np.ndarray):
-        if np.iscomplexobj(values):
-            raise TypeError(f"{name} is complex; pass its magnitude, e.g. np.abs({name})")
-        if not np.issubdtype(values.dtype, np.number) or values.dtype == bool:
-            raise TypeError(f"{name} must hold real numbers, got dtype {values.dtype}")
-        values = values.astype(np.float64)
-    else:
-        raise TypeError(
-            f"{name} must be a torch.Tensor or numpy.ndarray, got {type(values).__name__}"
+def _same_shape(
+    first: ArrayLike, second: ArrayLike, names: tuple[str, str], fix: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays as float64 numpy, checked by :func:`as_array`, or a ValueError if the
+    shapes differ (the message names both shapes and ``fix``)."""
+    one, other = (as_array(value, name).astype(np.float64) for value, name in zip(
+        (first, second), names, strict=True))
+    if one.shape != other.shape:
+        raise ValueError(
+            f"shapes differ: {names[0]} {one.shape}, {names[1]} {other.shape}; {fix}"
         )
-    if values.size == 0:
-        raise ValueError(f"{name} is empty (shape {values.shape}); there is nothing to compare")
-    check_finite(values, name)
-    return values
+    return one, other
 
 
 def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
@@ -78,13 +72,10 @@ def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
     target, estimate : magnitude spectrograms (not power, not dB) of the same shape,
         torch or numpy, e.g. ``stft(x).abs()`` and ``stft(reconstruction).abs()``.
     """
-    reference = _as_real_array(target, "target")
-    guess = _as_real_array(estimate, "estimate")
-    if reference.shape != guess.shape:
-        raise ValueError(
-            f"target has shape {reference.shape} but estimate has shape {guess.shape}; "
-            "compute both with the same STFT settings and signal length"
-        )
+    reference, guess = _same_shape(
+        target, estimate, ("target", "estimate"),
+        "compute both with the same STFT settings and signal length",
+    )
     if np.any(reference < 0) or np.any(guess < 0):
         raise ValueError(
             "magnitudes must be >= 0; pass |STFT| (e.g. spec.abs()), not a dB spectrogram"
@@ -93,7 +84,7 @@ def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
     if norm == 0:
         raise ValueError("target is all zeros (silence): the relative error is undefined")
     error = float(np.linalg.norm(reference - guess))
-    return 20.0 * math.log10(max(error / norm, 1e-15))
+    return amplitude_db(error / norm)
 
 
 @dataclass
@@ -143,7 +134,7 @@ def griffin_lim(
     length : samples of the output (e.g. the original's), to trim the padding.
     keep : iteration counts (0 to ``n_iter``) at which to store the reconstruction.
     """
-    spec = torch.as_tensor(_as_real_array(magnitude, "magnitude"))
+    spec = torch.as_tensor(as_array(magnitude, "magnitude").astype(np.float64))
     if spec.ndim == 2:
         spec = spec.unsqueeze(0)
     if spec.ndim != 3:
@@ -158,8 +149,7 @@ def griffin_lim(
             f"magnitude has {spec.shape[1]} frequency bins but n_fft={n_fft} gives "
             f"{n_fft // 2 + 1}; pass the n_fft the spectrogram was computed with"
         )
-    if isinstance(n_iter, bool) or not isinstance(n_iter, int) or n_iter < 0:
-        raise ValueError(f"n_iter must be a whole number >= 0, got {n_iter!r}")
+    n_iter = check_count(n_iter, "n_iter", minimum=0)
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must lie in [0, 1) (0.99 is usual), got {momentum}")
     if init not in ("zeros", "random"):
@@ -174,7 +164,7 @@ def griffin_lim(
     hop_length = hop_length or win_length // 4
     stft_kwargs = dict(
         n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-        window=_window(window, win_length, spec.device),
+        window=stft_window(window, win_length, spec.device),
     )
     if init == "zeros":
         angles = torch.ones_like(spec, dtype=torch.complex64)
@@ -197,7 +187,7 @@ def griffin_lim(
                 f"{rebuilt.shape[-1]}; pass the original signal's length (or None)"
             )
         error = torch.linalg.vector_norm(spec - rebuilt.abs()).item()
-        convergence[step] = 20.0 * math.log10(max(error / norm, 1e-15)) if norm else 0.0
+        convergence[step] = amplitude_db(error / norm) if norm else 0.0
         if step in kept:
             snapshots[step] = inverse.clone()
         if step == n_iter:
@@ -253,8 +243,7 @@ def mel_centres_hz(
     The filters' corners are ``n_mels + 2`` points equally spaced in mels from ``f_min`` to
     ``f_max``; filter ``m`` peaks at point ``m + 1``.
     """
-    if isinstance(n_mels, bool) or not isinstance(n_mels, int) or n_mels < 1:
-        raise ValueError(f"n_mels must be a whole number >= 1, got {n_mels!r}")
+    n_mels = check_count(n_mels, "n_mels")
     if not 0 <= f_min < f_max:
         raise ValueError(f"need 0 <= f_min < f_max, got f_min={f_min}, f_max={f_max}")
     corners = np.linspace(hz_to_mel(f_min, mel_scale), hz_to_mel(f_max, mel_scale), n_mels + 2)
@@ -264,42 +253,66 @@ def mel_centres_hz(
 def plot_mel_spectrogram(
     mel_db: ArrayLike,
     sample_rate: int,
-    hop_length: int,
     *,
+    hop_length: int,
+    ax: Axes | None = None,
+    title: str | None = None,
     f_min: float = 0.0,
     f_max: float | None = None,
     mel_scale: str = "htk",
-    axis: str = "mel",
-    ax: Axes | None = None,
-    title: str | None = None,
+    y_axis: str = "mel",
     colorbar_label: str = "Level (dB)",
+    **kwargs: Any,
 ) -> AxesImage | QuadMesh:
-    """Draw a ``(n_mels, frames)`` mel spectrogram (already in dB) against time and frequency.
+    """Draw a mel spectrogram (already in dB) against time and frequency.
 
-    With ``axis="mel"`` the bands are equally spaced, as the model sees them, and the
-    ticks name their frequency in Hz; with ``axis="hz"`` each band is drawn at its centre
-    frequency on a linear Hz axis, so the low bands look thin and the high ones wide.
-    ``f_min``, ``f_max`` and ``mel_scale`` must be those the filter bank was built with.
+    Parameters
+    ----------
+    mel_db : torch.Tensor or numpy.ndarray, shape (n_mels, frames) or (1, n_mels, frames)
+        Levels in dB.
+    sample_rate : int
+        In Hz.
+    hop_length : int
+        Samples between frames.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; ``None`` for a new figure.
+    title : str or None
+        The axes' title.
+    f_min, f_max : float
+        The filter bank's frequency range, Hz (``f_max`` default: Nyquist).
+    mel_scale : {"htk", "slaney"}
+        The scale the filter bank was built with.
+    y_axis : {"mel", "hz"}
+        ``"mel"``: bands equally spaced, as the model sees them, ticks naming their
+        frequency in Hz; ``"hz"``: each band at its centre frequency on a linear Hz
+        axis, so low bands look thin and high ones wide.
+    colorbar_label : str
+        The colour bar's label.
+    **kwargs
+        To ``Axes.imshow`` / ``Axes.pcolormesh``, e.g. ``cmap``.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage or matplotlib.collections.QuadMesh
     """
     sample_rate = check_sample_rate(sample_rate)
     f_max = sample_rate / 2 if f_max is None else f_max
-    if axis not in ("mel", "hz"):
-        raise ValueError(f"axis must be 'mel' or 'hz', got {axis!r}")
-    if isinstance(mel_db, torch.Tensor | np.ndarray) and mel_db.ndim == 3 and mel_db.shape[0] == 1:
+    if y_axis not in ("mel", "hz"):
+        raise ValueError(f"y_axis must be 'mel' or 'hz', got {y_axis!r}")
+    shape = tuple(getattr(mel_db, "shape", ()))
+    if len(shape) == 3 and shape[0] == 1:
         mel_db = mel_db[0]
-    n_mels = int(mel_db.shape[0]) if hasattr(mel_db, "shape") and len(mel_db.shape) == 2 else 0
-    if n_mels == 0:
-        raise ValueError(
-            f"mel_db must be (n_mels, frames), got shape {getattr(mel_db, 'shape', None)}"
-        )
-    centres = mel_centres_hz(n_mels, f_min, f_max, mel_scale)
-    rows = hz_to_mel(centres, mel_scale) if axis == "mel" else centres
+        shape = shape[1:]
+    if len(shape) != 2:
+        raise ValueError(f"mel_db must be (n_mels, frames), got shape {shape or None}")
+    centres = mel_centres_hz(int(shape[0]), f_min, f_max, mel_scale)
+    rows = hz_to_mel(centres, mel_scale) if y_axis == "mel" else centres
     image = plot_feature(
-        mel_db, ax=ax, sample_rate=sample_rate, hop_length=hop_length, y_coords=rows,
-        y_label="Frequency (Hz, mel-spaced)" if axis == "mel" else "Frequency (Hz)",
-        colorbar_label=colorbar_label, title=title,
+        mel_db, sample_rate, ax=ax, hop_length=hop_length, y_coords=rows,
+        y_label="Frequency (Hz, mel-spaced)" if y_axis == "mel" else "Frequency (Hz)",
+        colorbar_label=colorbar_label, title=title, **kwargs,
     )
-    if axis == "mel":
+    if y_axis == "mel":
         ticks = [hz for hz in _MEL_TICKS_HZ if f_min <= hz <= f_max]
         image.axes.set_yticks(hz_to_mel(np.array(ticks, dtype=float), mel_scale))
         image.axes.set_yticklabels([f"{hz:g}" for hz in ticks])
@@ -318,9 +331,8 @@ def window_resolution(
         (zero-padded 64 times, so the measurement does not depend on ``n_fft``).
     """
     sample_rate = check_sample_rate(sample_rate)
-    if isinstance(win_length, bool) or not isinstance(win_length, int) or win_length < 4:
-        raise ValueError(f"win_length must be a whole number of samples >= 4, got {win_length!r}")
-    taps = _window(window, win_length, torch.device("cpu")).double().numpy()
+    win_length = check_count(win_length, "win_length", minimum=4, unit="samples")
+    taps = stft_window(window, win_length, torch.device("cpu")).double().numpy()
     duration_s = float(np.count_nonzero(taps >= 0.5 * taps.max())) / sample_rate
     oversample = 64
     spectrum = np.abs(np.fft.rfft(taps, n=oversample * win_length))
@@ -346,13 +358,10 @@ class Difference:
 
 def max_difference(ours: ArrayLike, reference: ArrayLike) -> Difference:
     """Compare two arrays of the same shape: ``max|a - b|`` and ``max|a - b| / max|b|``."""
-    mine = _as_real_array(ours, "ours")
-    theirs = _as_real_array(reference, "reference")
-    if mine.shape != theirs.shape:
-        raise ValueError(
-            f"shapes differ: ours {mine.shape}, reference {theirs.shape}; check frames "
-            "(center, hop_length) and bins (n_fft, n_mels, n_mfcc)"
-        )
+    mine, theirs = _same_shape(
+        ours, reference, ("ours", "reference"),
+        "check frames (center, hop_length) and bins (n_fft, n_mels, n_mfcc)",
+    )
     peak = float(np.max(np.abs(theirs)))
     max_abs = float(np.max(np.abs(mine - theirs)))
     return Difference(max_abs=max_abs, max_rel=max_abs / peak if peak else float("inf"))

@@ -66,18 +66,32 @@ def test_table_aligns_columns_and_collects_verdicts():
 
 def test_draw_values_cover_each_range_and_every_option():
     controls = [
-        Slider("cutoff_hz", "Cut-off", "Hz", 100, 8000, 1000, log=True),
-        Slider("width", "Width", "", 2, 64, 6, step=1),
-        Slider("mix", "Mix", "", 0.0, 1.0, 0.5),
-        Choice("source", "Source", {"speech": "s", "whistle": "w", "noise": "n"}, "s"),
+        Slider(
+            name="cutoff_hz",
+            label="Cut-off",
+            unit="Hz",
+            minimum=100,
+            maximum=8000,
+            default=1000,
+            log=True,
+        ),
+        Slider(name="width", label="Width", unit="", minimum=2, maximum=64, default=6, step=1),
+        Slider(name="mix", label="Mix", unit="", minimum=0.0, maximum=1.0, default=0.5),
+        Choice(
+            name="source",
+            label="Source",
+            options={"speech": "s", "whistle": "w", "noise": "n"},
+            default="s",
+        ),
     ]
     settings = draw_values(controls, 30, random.Random(0))
     assert len(settings) == 30
     cutoffs = [item["cutoff_hz"] for item in settings]
     assert all(100 <= value <= 8000 for value in cutoffs)
     assert min(cutoffs) < 300 and max(cutoffs) > 2500  # log-uniform reaches both decades
-    assert all(item["width"] == round(item["width"]) and 2 <= item["width"] <= 64
-               for item in settings)
+    assert all(
+        item["width"] == round(item["width"]) and 2 <= item["width"] <= 64 for item in settings
+    )
     assert all(0.0 <= item["mix"] <= 1.0 for item in settings)
     assert sorted({item["source"] for item in settings}) == ["n", "s", "w"]
     assert [item["source"] for item in settings].count("s") == 10

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
 import torchaudio.functional as AF
 
 import helpers
-from helpers.effects import apply_reverb, fft_convolve, single_pole_lowpass, synthetic_rir
+from helpers import effects
+from helpers.effects import apply_reverb, synthetic_rir
+from helpers.filters import fft_convolve, single_pole_lowpass
 
 RATE = 16000
 
@@ -207,3 +211,55 @@ def test_apply_reverb_mono_through_stereo_response_gives_stereo():
     for channel in range(2):
         alone = apply_reverb(dry, response[channel], mix=1.0)
         torch.testing.assert_close(out[channel : channel + 1], alone)
+
+
+# --------------------------------------------------------------------------- effects_chain
+
+
+def test_effects_chain_length_and_pitch():
+    times = torch.arange(2 * RATE) / RATE
+    tone = 0.3 * torch.sin(2 * torch.pi * 500 * times).unsqueeze(0)
+    result = effects.effects_chain(tone, RATE, cutoff_hz=2000.0, speed=1.25, rt60=0.5, mix=0.0)
+    assert result.shape == (2, math.ceil(tone.shape[-1] / 1.25) + round(1.2 * 0.5 * RATE) - 1)
+    assert helpers.dominant_frequency(result, RATE) == pytest.approx(625.0, abs=1.0)
+
+
+def test_effects_chain_rejects_a_non_positive_speed():
+    with pytest.raises(ValueError, match="speed must be a positive factor"):
+        effects.effects_chain(torch.zeros(1, RATE), RATE, cutoff_hz=300, speed=0, rt60=0.5, mix=1)
+
+
+def test_an_explorer_over_the_chain_redraws_once_per_move():
+    """What notebook 01's explorer does: one drawing on creation, one per `set`."""
+    figure, axes = helpers.new_figure(2, 1)
+    clip = white_noise(seconds=1.0)
+
+    def render(cutoff_hz, speed):
+        result = effects.effects_chain(
+            clip, RATE, cutoff_hz=cutoff_hz, speed=speed, rt60=0.3, mix=1
+        )
+        with helpers.redraw(figure):
+            helpers.plot_waveform(result[0], RATE, ax=axes[0])
+        return figure, helpers.play(result, RATE, title="chain", on_clip="scale")
+
+    explorer = helpers.Explorer(
+        render,
+        [
+            helpers.Slider(
+                name="cutoff_hz",
+                label="Cut-off",
+                unit="Hz",
+                minimum=50,
+                maximum=5000,
+                default=300,
+                log=True,
+            ),
+            helpers.Slider(
+                name="speed", label="Speed", unit="×", minimum=0.5, maximum=2, default=1
+            ),
+        ],
+    )
+    frames = explorer.audio.waveform.shape[-1]
+    explorer.set(speed=1.25)
+    assert explorer.updates == 2
+    assert explorer.audio.waveform.shape[-1] < frames

@@ -35,7 +35,7 @@ def test_stub_counts_as_not_attempted():
     def stub(waveform, sample_rate, cutoff_hz):
         raise NotImplementedError
 
-    assert "not attempted" in repr(exercises.check_single_pole_lowpass(stub))
+    assert "not solved yet" in repr(exercises.check_single_pole_lowpass(stub))
 
 
 def test_change_speed_solution_passes():
@@ -78,3 +78,123 @@ def test_echo_rejects_a_wrong_decay():
         return exercises.solution_echo(waveform, sample_rate, delay_s, 1.0)
 
     assert not exercises.check_echo(loud)
+
+
+def test_change_speed_rejects_linear_interpolation():
+    def linear(waveform, sample_rate, factor):
+        frames = round(waveform.shape[-1] / factor)
+        return torch.nn.functional.interpolate(waveform[None], size=frames, mode="linear")[0]
+
+    verdict = exercises.check_change_speed(linear)
+    assert not verdict
+    assert "folds back" in repr(verdict)
+
+
+def test_change_speed_rejects_nearest_neighbour_repetition():
+    def nearest(waveform, sample_rate, factor):
+        frames = round(waveform.shape[-1] / factor)
+        return torch.nn.functional.interpolate(waveform[None], size=frames, mode="nearest")[0]
+
+    assert not exercises.check_change_speed(nearest)
+
+
+def test_change_speed_accepts_a_steeper_resampler():
+    def kaiser(waveform, sample_rate, factor):
+        return AF.resample(
+            waveform,
+            round(sample_rate * factor),
+            sample_rate,
+            lowpass_filter_width=64,
+            rolloff=0.95,
+            resampling_method="sinc_interp_kaiser",
+            beta=12.0,
+        )
+
+    assert exercises.check_change_speed(kaiser)
+
+
+def test_change_speed_rejects_an_upsampler_that_leaves_images():
+    def images_only(waveform, sample_rate, factor):
+        if factor >= 1:
+            return exercises.solution_change_speed(waveform, sample_rate, factor)
+        frames = round(waveform.shape[-1] / factor)
+        return torch.nn.functional.interpolate(waveform[None], size=frames, mode="linear")[0]
+
+    verdict = exercises.check_change_speed(images_only)
+    assert not verdict
+    assert "image" in repr(verdict)
+
+
+def test_single_pole_lowpass_hint_does_not_give_the_coefficients_away():
+    def wrong_pole(waveform, sample_rate, cutoff_hz):
+        pole = math.exp(-math.pi * cutoff_hz / sample_rate)
+        return AF.lfilter(waveform, torch.tensor([1.0, -pole]), torch.tensor([1 - pole, 0.0]))
+
+    message = repr(exercises.check_single_pole_lowpass(wrong_pole))
+    assert "[1 - a, 0]" not in message and "[1, -a]" not in message
+
+
+def test_echo_test_solution_passes():
+    assert exercises.check_echo_test(exercises.solution_echo_test)
+
+
+def test_echo_test_stub_counts_as_not_attempted():
+    def stub(echo):
+        raise NotImplementedError
+
+    assert "not attempted" in repr(exercises.check_echo_test(stub))
+
+
+def test_echo_test_rejects_a_test_that_asserts_nothing():
+    def measures_but_never_asserts(echo):
+        echo(torch.zeros(1, 16000), 16000, 0.25, 0.5)
+
+    verdict = exercises.check_echo_test(measures_but_never_asserts)
+    assert not verdict
+    assert "passes" in repr(verdict)
+
+
+def _autocorrelation_peak(echo):
+    noise = 0.1 * torch.randn(1, 4 * 16000, generator=torch.Generator().manual_seed(3))
+    output = echo(noise, 16000, 0.25, 0.5)[0].double()
+    spectrum = torch.fft.rfft(output, 2 * output.numel())
+    correlation = torch.fft.irfft(spectrum.abs() ** 2)[: output.numel()]
+    lag = 320 + int(correlation[320:].abs().argmax())
+    return lag, float(correlation[lag] / correlation[0])
+
+
+def test_echo_test_rejects_reading_the_decay_as_the_correlation_ratio():
+    """The naive test asserts that the normalised autocorrelation peak equals the decay."""
+
+    def naive(echo):
+        lag, ratio = _autocorrelation_peak(echo)
+        assert lag == 4000
+        assert abs(ratio - 0.5) < 0.025
+
+    verdict = exercises.check_echo_test(naive)
+    assert not verdict
+    assert "fails on a correct echo" in repr(verdict)
+
+
+def test_echo_test_rejects_a_loose_tolerance():
+    def loose(echo):
+        lag, ratio = _autocorrelation_peak(echo)
+        decay = (1 - math.sqrt(1 - 4 * ratio**2)) / (2 * ratio) if ratio else 0.0
+        assert abs(lag - 4000) < 100  # 6 ms: misses a 2 ms error
+        assert abs(decay - 0.5) < 0.2
+
+    verdict = exercises.check_echo_test(loose)
+    assert not verdict
+    assert "2 ms late" in repr(verdict)
+
+
+def test_echo_test_rejects_a_test_blind_to_the_sign():
+    def unsigned(echo):
+        lag, ratio = _autocorrelation_peak(echo)
+        ratio = abs(ratio)
+        decay = (1 - math.sqrt(1 - 4 * ratio**2)) / (2 * ratio) if ratio else 0.0
+        assert lag == 4000 and abs(decay - 0.5) < 0.025
+
+    verdict = exercises.check_echo_test(unsigned)
+    assert not verdict
+    assert "inverted" in repr(verdict)

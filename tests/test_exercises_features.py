@@ -25,7 +25,7 @@ def test_checkers_accept_solutions_and_report_stubs(check, solution):
     verdict = check(solution)
     assert verdict and "correct" in repr(verdict)
     verdict = check(_not_attempted)
-    assert not verdict and "not attempted" in repr(verdict)
+    assert not verdict and "not solved yet" in repr(verdict)
 
 
 def test_frame_count_rejects_ignoring_padding():

@@ -23,14 +23,15 @@ def test_correct(capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_not_attempted():
+def test_stub_is_not_solved_yet():
     def stub(x):
         raise NotImplementedError
 
     verdict = run_check("Double", verify_double, stub)
     assert not verdict
-    assert "Double: not attempted" in repr(verdict)
-    assert "NotImplementedError" in repr(verdict)
+    assert repr(verdict).startswith("Double: not solved yet: ")
+    assert "replace `raise NotImplementedError` with your code" in repr(verdict)
+    assert "Traceback" not in repr(verdict)
 
 
 def test_wrong_answer_shows_the_hint():

@@ -47,7 +47,7 @@ def test_checker_reports_an_unattempted_exercise():
 
     verdict = exercises.check_snr_db(stub)
     assert not verdict
-    assert "not attempted yet" in repr(verdict)
+    assert "not solved yet" in repr(verdict)
 
 
 def test_checker_lets_other_errors_through():

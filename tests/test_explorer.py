@@ -12,7 +12,6 @@ import pytest
 from matplotlib.figure import Figure
 
 import helpers
-from helpers import explorer as explorer_module
 
 RATE = 8000
 
@@ -36,13 +35,28 @@ class Recorder:
         ax.plot(times, tone)
         ax.set_xlabel("Time (s)")
         ax.set_ylabel("Amplitude")
-        return figure, helpers.play(tone, RATE, label=shape)
+        return figure, helpers.play(tone, RATE, title=shape)
 
 
 CONTROLS = [
-    helpers.Slider("cutoff_hz", "Cutoff", "Hz", 100.0, 3000.0, 300.0, log=True),
-    helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5, step=0.1),
-    helpers.Choice("shape", "Shape", {"Sine wave": "sine", "Square wave": "square"}, "sine"),
+    helpers.Slider(
+        name="cutoff_hz",
+        label="Cutoff",
+        unit="Hz",
+        minimum=100.0,
+        maximum=3000.0,
+        default=300.0,
+        log=True,
+    ),
+    helpers.Slider(
+        name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5, step=0.1
+    ),
+    helpers.Choice(
+        name="shape",
+        label="Shape",
+        options={"Sine wave": "sine", "Square wave": "square"},
+        default="sine",
+    ),
 ]
 
 
@@ -75,7 +89,7 @@ def test_set_renders_exactly_once_more(made):
     assert render.calls[-1] == {"cutoff_hz": 1000.0, "gain": 0.2, "shape": "square"}
     assert explorer.updates == 2
     assert explorer.values == {"cutoff_hz": 1000.0, "gain": 0.2, "shape": "square"}
-    assert explorer.audio.label == "square"
+    assert explorer.audio.title == "square"
     assert explorer.audio.peak_dbfs == pytest.approx(20 * np.log10(0.2), abs=0.01)
 
 
@@ -171,7 +185,9 @@ def test_render_without_audio(figures_stay_closed):
 
 
 def test_linear_slider_widget():
-    slider = helpers.Slider("gain", "Gain", "dB", -20.0, 20.0, 0.0)
+    slider = helpers.Slider(
+        name="gain", label="Gain", unit="dB", minimum=-20.0, maximum=20.0, default=0.0
+    )
     widget = slider.make_widget()
     assert isinstance(widget, widgets.FloatSlider)
     assert widget.description == "Gain (dB)"
@@ -182,7 +198,15 @@ def test_linear_slider_widget():
 
 
 def test_log_slider_widget():
-    slider = helpers.Slider("cutoff_hz", "Cutoff", "Hz", 100.0, 10000.0, 1000.0, log=True)
+    slider = helpers.Slider(
+        name="cutoff_hz",
+        label="Cutoff",
+        unit="Hz",
+        minimum=100.0,
+        maximum=10000.0,
+        default=1000.0,
+        log=True,
+    )
     widget = slider.make_widget()
     assert isinstance(widget, widgets.FloatLogSlider)
     assert widget.description == "Cutoff (Hz)"
@@ -193,8 +217,12 @@ def test_log_slider_widget():
 
 
 def test_choice_widget():
-    choice = helpers.Choice("window", "Window", {"Hann": "hann", "Rectangular": "rectangular"},
-                            "hann")
+    choice = helpers.Choice(
+        name="window",
+        label="Window",
+        options={"Hann": "hann", "Rectangular": "rectangular"},
+        default="hann",
+    )
     widget = choice.make_widget()
     assert isinstance(widget, widgets.Dropdown)
     assert widget.description == "Window"
@@ -215,4 +243,67 @@ def test_new_figure_is_not_registered_with_pyplot(figures_stay_closed):
     assert isinstance(figure, Figure)
     assert len(axes) == 2
     assert figure.get_figheight() == 4.0
-    assert figure.dpi == explorer_module.EXPLORER_DPI
+    assert figure.dpi == helpers.figures.DPI
+
+
+# --------------------------------------------------------------------------- keywords, extras
+
+
+def test_slider_and_choice_take_keywords_only():
+    with pytest.raises(TypeError):
+        helpers.Slider("gain", "Gain", "dB", -20.0, 20.0, 0.0)
+    with pytest.raises(TypeError):
+        helpers.Choice("window", "Window", ["hann"])
+    slider = helpers.Slider(name="gain", label="Gain", minimum=0.0, maximum=2.0, default=1.0)
+    assert slider.unit == "" and slider.description() == "Gain"
+
+
+def test_slider_rejects_a_default_outside_its_range():
+    with pytest.raises(ValueError, match=r"default 5\.0 lies outside"):
+        helpers.Slider(name="gain", label="Gain", minimum=0.0, maximum=1.0, default=5.0)
+    with pytest.raises(ValueError, match="minimum > 0"):
+        helpers.Slider(name="f", label="F", minimum=0.0, maximum=1.0, default=0.5, log=True)
+
+
+def test_choice_accepts_a_plain_list_and_defaults_to_the_first_option():
+    choice = helpers.Choice(name="window", label="Window", options=["hann", "hamming", 3])
+    assert choice.options == {"hann": "hann", "hamming": "hamming", "3": 3}
+    assert choice.default == "hann"
+    widget = choice.make_widget()
+    assert widget.value == "hann" and widget.label == "hann"
+    assert choice.text(3) == "Window = 3"
+    with pytest.raises(ValueError, match="not one of the options"):
+        helpers.Choice(name="window", label="Window", options=["hann"], default="kaiser")
+    with pytest.raises(ValueError, match="empty"):
+        helpers.Choice(name="window", label="Window", options=[])
+    with pytest.raises(TypeError, match="list or a dict"):
+        helpers.Choice(name="window", label="Window", options="hann")
+
+
+def test_render_extras_are_kept_as_result():
+    figure, ax = helpers.new_figure()
+
+    def render(gain: float):
+        with helpers.redraw(figure):
+            ax.plot([0, 1], [0, gain])
+        return figure, None, {"gain_db": 20 * np.log10(gain)}
+
+    slider = helpers.Slider(name="gain", label="Gain", minimum=0.1, maximum=1.0, default=1.0)
+    explorer = helpers.Explorer(render, [slider])
+    assert explorer.result == {"gain_db": 0.0}
+    explorer.set(gain=0.1)
+    assert explorer.result["gain_db"] == pytest.approx(-20.0)
+    assert explorer.updates == 2 and explorer.audio is None
+
+
+def test_a_two_item_render_has_no_result_and_a_bad_return_is_an_error():
+    explorer = helpers.Explorer(Recorder(), CONTROLS)
+    assert explorer.result is None
+
+    def render(gain: float):
+        return helpers.new_figure()[0]
+
+    slider = helpers.Slider(name="gain", label="Gain", minimum=0.0, maximum=1.0, default=0.5)
+    broken = helpers.Explorer(render, [slider])
+    assert isinstance(broken.last_error, TypeError)
+    assert "(figure, audio, extras)" in str(broken.last_error)

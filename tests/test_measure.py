@@ -148,9 +148,9 @@ def test_dominant_frequency_in_noise_and_band():
     rng = np.random.default_rng(3)
     signal = tone(440.0, amplitude=0.5) + tone(2000.0, amplitude=0.8) + rng.normal(0, 0.05, RATE)
     assert helpers.dominant_frequency(signal, RATE) == pytest.approx(2000.0, abs=0.5)
-    assert helpers.dominant_frequency(signal, RATE, fmax=1000.0) == pytest.approx(440.0, abs=0.5)
+    assert helpers.dominant_frequency(signal, RATE, f_max=1000.0) == pytest.approx(440.0, abs=0.5)
     with pytest.raises(ValueError, match="widen"):
-        helpers.dominant_frequency(signal, RATE, fmin=440.0, fmax=441.0)
+        helpers.dominant_frequency(signal, RATE, f_min=440.0, f_max=441.0)
 
 
 def test_spectrogram_db_shapes_and_times():
@@ -255,3 +255,27 @@ def test_spectrogram_db_pooled_leaves_short_signals_alone():
     hop_s, _, pooled = measure.spectrogram_db_pooled(signal, RATE, max_frames=2000, n_fft=512)
     np.testing.assert_array_equal(pooled, level)
     assert hop_s == pytest.approx(128 / RATE)
+
+
+# --------------------------------------------------------------------------- tone_level_db
+
+
+def test_tone_level_reads_a_sine_amplitude_in_dbfs():
+    times = torch.arange(RATE, dtype=torch.float64) / RATE
+    sine = 0.5 * torch.sin(2 * torch.pi * 1000 * times + 0.3)
+    assert measure.tone_level_db(sine, RATE, 1000.0) == pytest.approx(-6.0206, abs=1e-4)
+
+
+def test_tone_level_ignores_other_frequencies():
+    times = torch.arange(RATE, dtype=torch.float64) / RATE
+    mixture = torch.sin(2 * torch.pi * 440 * times) + 1e-4 * torch.cos(2 * torch.pi * 7800 * times)
+    assert measure.tone_level_db(mixture, RATE, 7800.0) == pytest.approx(-80.0, abs=0.01)
+
+
+def test_tone_level_rejects_stereo_out_of_band_and_short_signals():
+    with pytest.raises(ValueError, match="mono"):
+        measure.tone_level_db(torch.zeros(2, RATE), RATE, 1000.0)
+    with pytest.raises(ValueError, match="Nyquist"):
+        measure.tone_level_db(torch.zeros(RATE), RATE, 8000.0)
+    with pytest.raises(ValueError, match="periods"):
+        measure.tone_level_db(torch.zeros(100), RATE, 100.0)

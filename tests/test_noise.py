@@ -180,7 +180,7 @@ def test_fit_noise_length_crossfade_keeps_the_level_of_noise():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"frames": 0}, "positive whole number"),
+        ({"frames": 0}, "whole number of samples >= 1"),
         ({"frames": 10, "mode": "loop"}, "mode must be"),
         ({"frames": 10, "crossfade": 60}, "shorter than half"),
         ({"frames": 10, "crossfade": -1}, "crossfade must be"),

@@ -10,7 +10,9 @@ import torch
 from PIL import Image
 
 import helpers
-from helpers.explorer import EXPLORER_DPI, _figure_png, encode_png
+from helpers.explorer import _encode_png as encode_png
+from helpers.explorer import _figure_png
+from helpers.figures import DPI as EXPLORER_DPI
 
 RATE = 8000
 
@@ -48,7 +50,7 @@ def test_helpers_reuse_their_colour_bar():
     figure, ax = helpers.new_figure()
     for frequency in (300, 1200, 2500):
         with helpers.redraw(figure):
-            (image,) = helpers.plot_spectrogram(tone(frequency), RATE, ax=ax)
+            image = helpers.plot_spectrogram(tone(frequency), RATE, ax=ax)
     assert len(figure.axes) == 2, "one plot and one colour bar"
     assert image.colorbar is not None
     assert image.colorbar.mappable is image
@@ -60,8 +62,9 @@ def test_plot_feature_colour_bar_follows_the_new_range():
     figure, ax = helpers.new_figure()
     for scale in (1.0, 3.0):
         with helpers.redraw(figure):
-            image = helpers.plot_feature(scale * np.arange(12.0).reshape(3, 4), ax=ax,
-                                         colorbar_label="Value")
+            image = helpers.plot_feature(
+                scale * np.arange(12.0).reshape(3, 4), ax=ax, colorbar_label="Value"
+            )
     assert len(figure.axes) == 2
     assert image.colorbar.mappable is image
     assert image.colorbar.vmax == pytest.approx(33.0)
@@ -116,8 +119,15 @@ def reused_figure_explorer():
         return figure, helpers.play(clip, RATE)
 
     controls = [
-        helpers.Slider("frequency_hz", "Frequency", "Hz", 100.0, 3000.0, 440.0),
-        helpers.Slider("gain", "Gain", "", 0.1, 1.0, 0.5),
+        helpers.Slider(
+            name="frequency_hz",
+            label="Frequency",
+            unit="Hz",
+            minimum=100.0,
+            maximum=3000.0,
+            default=440.0,
+        ),
+        helpers.Slider(name="gain", label="Gain", unit="", minimum=0.1, maximum=1.0, default=0.5),
     ]
     return figure, helpers.Explorer(render, controls)
 
@@ -145,28 +155,41 @@ def test_render_runs_on_one_torch_thread_by_default():
         return helpers.new_figure()[0], None
 
     before = torch.get_num_threads()
-    helpers.Explorer(render, [helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5)])
-    helpers.Explorer(render, [helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5)],
-                     torch_threads=None)
+    helpers.Explorer(
+        render,
+        [helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5)],
+    )
+    helpers.Explorer(
+        render,
+        [helpers.Slider(name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5)],
+        torch_threads=None,
+    )
     assert seen == [1, before]
     assert torch.get_num_threads() == before
     with pytest.raises(ValueError, match="torch_threads must be at least 1"):
-        helpers.Explorer(render, [helpers.Slider("gain", "Gain", "", 0.0, 1.0, 0.5)],
-                         torch_threads=0)
+        helpers.Explorer(
+            render,
+            [
+                helpers.Slider(
+                    name="gain", label="Gain", unit="", minimum=0.0, maximum=1.0, default=0.5
+                )
+            ],
+            torch_threads=0,
+        )
 
 
 def test_colour_bar_with_the_same_colours_is_not_rebuilt():
     figure, ax = helpers.new_figure()
     with helpers.redraw(figure):
-        (first,) = helpers.plot_spectrogram(tone(300), RATE, ax=ax, vmax=0)
+        first = helpers.plot_spectrogram(tone(300), RATE, ax=ax, vmax=0)
     solids = first.colorbar.solids
     with helpers.redraw(figure):
-        (second,) = helpers.plot_spectrogram(tone(2000), RATE, ax=ax, vmax=0)
+        second = helpers.plot_spectrogram(tone(2000), RATE, ax=ax, vmax=0)
     assert second.colorbar is first.colorbar and second.colorbar.mappable is second
     assert second.colorbar.solids is solids
     assert second.norm is first.colorbar.norm
     with helpers.redraw(figure):
-        (third,) = helpers.plot_spectrogram(tone(2000), RATE, ax=ax, vmax=-20)
+        third = helpers.plot_spectrogram(tone(2000), RATE, ax=ax, vmax=-20)
     assert third.colorbar.solids is not solids
     assert third.colorbar.norm.vmax == -20
 

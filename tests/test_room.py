@@ -1,4 +1,4 @@
-"""Tests of helpers.room and the decay measurements in helpers.measure."""
+"""Tests of helpers.room, helpers.decay and the high-pass in helpers.filters."""
 
 import math
 
@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import helpers
-from helpers import room
+from helpers import decay, filters, measure, room
 from helpers.effects import synthetic_rir
 
 RATE = 16000
@@ -87,7 +87,7 @@ def test_silent_rir_is_rejected():
 @pytest.mark.parametrize("rt60", [0.3, 0.6, 1.2])
 def test_find_noise_floor_on_a_response_with_known_noise(rt60):
     rir = _noisy_rir(rt60, noise_db=-50.0)
-    floor = room.find_noise_floor(rir, RATE)
+    floor = decay.find_noise_floor(rir, RATE)
     # the decay (60 dB per rt60, from the peak's envelope) meets -50 dB about 5/6 rt60 in
     assert 0.6 * rt60 < floor.crossing_s < 1.0 * rt60
     assert abs(floor.late_rt60 - rt60) < 0.1 * rt60
@@ -99,33 +99,33 @@ def test_find_noise_floor_rejects_responses_without_a_decay():
     flat = torch.randn(1, RATE, generator=torch.Generator().manual_seed(1))
     flat[0, 10] = 10.0  # a spike, then only noise at its own level
     with pytest.raises(ValueError, match="10 dB above the noise floor"):
-        room.find_noise_floor(torch.cat([flat[:, :11], 0.001 + 0 * flat[:, 11:]], dim=1), RATE)
+        decay.find_noise_floor(torch.cat([flat[:, :11], 0.001 + 0 * flat[:, 11:]], dim=1), RATE)
     with pytest.raises(ValueError, match="only"):
-        room.find_noise_floor(torch.ones(1, 100), RATE)
+        decay.find_noise_floor(torch.ones(1, 100), RATE)
     with pytest.raises(ValueError, match="mono"):
-        room.find_noise_floor(torch.ones(2, RATE), RATE)
+        decay.find_noise_floor(torch.ones(2, RATE), RATE)
 
 
 @pytest.mark.parametrize("rt60", [0.2, 0.3, 0.5, 0.8, 1.0, 1.5])
 @pytest.mark.parametrize("name", ["T20", "T30"])
 def test_analyse_decay_recovers_synthetic_rt60_within_10_percent(rt60, name):
-    clean = room.analyse_decay(synthetic_rir(RATE, rt60, seed=2), RATE, truncate=False)
-    noisy = room.analyse_decay(_noisy_rir(rt60, noise_db=-60.0, seed=2), RATE)
+    clean = decay.analyse_decay(synthetic_rir(RATE, rt60, seed=2), RATE, truncate=False)
+    noisy = decay.analyse_decay(_noisy_rir(rt60, noise_db=-60.0, seed=2), RATE)
     assert abs(clean.rt60(name) / rt60 - 1) < 0.1
     assert abs(noisy.rt60(name) / rt60 - 1) < 0.1
 
 
 def test_untruncated_noise_makes_the_rt60_far_too_long():
     rir = _noisy_rir(0.5, noise_db=-45.0)
-    naive = room.analyse_decay(rir, RATE, truncate=False)
-    truncated = room.analyse_decay(rir, RATE)
+    naive = decay.analyse_decay(rir, RATE, truncate=False)
+    truncated = decay.analyse_decay(rir, RATE)
     assert naive.rt60("T20") > 1.5 * 0.5
     assert abs(truncated.rt60("T20") / 0.5 - 1) < 0.1
 
 
 def test_estimate_rt60_agrees_with_analyse_decay_and_is_backwards_compatible():
     rir = synthetic_rir(RATE, 0.7, seed=3)
-    analysis = room.analyse_decay(rir, RATE, truncate=False)  # starts at the direct path
+    analysis = decay.analyse_decay(rir, RATE, truncate=False)  # starts at the direct path
     from_peak = rir[:, analysis.direct_index :]
     assert helpers.estimate_rt60(from_peak, RATE) == pytest.approx(analysis.rt60("T20"))
     t30 = helpers.estimate_rt60(from_peak, RATE, fit_range_db=(-5, -35))
@@ -160,7 +160,7 @@ def test_fit_decay_names_and_errors():
 
 def test_rt60_of_a_missing_fit_explains_why():
     short = _noisy_rir(0.5, noise_db=-25.0)
-    analysis = room.analyse_decay(short, RATE)
+    analysis = decay.analyse_decay(short, RATE)
     assert analysis.fits["T30"] is None
     with pytest.raises(ValueError, match="T30 could not be measured"):
         analysis.rt60("T30")
@@ -170,8 +170,8 @@ def test_rt60_of_a_missing_fit_explains_why():
 
 def test_bundled_rir_needs_the_rumble_removed_for_t20():
     rir, rate = helpers.load_audio("rir")
-    broadband = room.analyse_decay(rir, rate)
-    filtered = room.analyse_decay(rir, rate, highpass_hz=200)
+    broadband = decay.analyse_decay(rir, rate)
+    filtered = decay.analyse_decay(rir, rate, highpass_hz=200)
     assert filtered.noise_floor.decay_range_db > broadband.noise_floor.decay_range_db + 5
     assert 0.4 < filtered.rt60("T20") < 0.8
     assert abs(filtered.rt60("T20") / filtered.noise_floor.late_rt60 - 1) < 0.1
@@ -179,41 +179,48 @@ def test_bundled_rir_needs_the_rumble_removed_for_t20():
 
 def test_highpass_is_butterworth():
     white = helpers.noise.white_noise(4 * RATE, seed=4)
-    filtered = room.highpass(white, RATE, 400.0)
+    filtered = filters.highpass(white, RATE, 400.0)
     gains = helpers.transfer_db(white, filtered, RATE, [100, 400, 2000])
     assert abs(gains[1] - -3.0) < 0.5
     assert gains[0] < -40
     assert abs(gains[2]) < 0.5
     with pytest.raises(ValueError, match="cutoff_hz"):
-        room.highpass(white, RATE, 9000.0)
+        filters.highpass(white, RATE, 9000.0)
 
 
 def test_plot_energy_decay_draws_fits_and_cut():
-    analysis = room.analyse_decay(_noisy_rir(0.5), RATE)
-    drawn = room.plot_energy_decay(analysis, title="test")
-    assert {"decay", "raw", "cut", "T20", "T30"} <= set(drawn)
-    axis = drawn["decay"].axes
+    analysis = decay.analyse_decay(_noisy_rir(0.5), RATE)
+    line = decay.plot_energy_decay(analysis, title="test")
+    axis = line.axes
+    labels = [artist.get_label() for artist in axis.lines]
+    assert line.get_label() == "cut and compensated"
+    assert "uncut (noise integrated)" in labels
+    assert any(label.startswith("noise floor at") for label in labels)
+    assert any(label.startswith("T20 fit") for label in labels)
+    assert any(label.startswith("T30 fit") for label in labels)
+    assert axis.get_title() == "test"
     assert axis.get_xlabel() == "Time after the direct sound (s)"
     assert axis.get_ylabel() == "Energy remaining (dB)"
     plt.close(axis.figure)
     with pytest.raises(TypeError, match="analyse_decay"):
-        room.plot_energy_decay(torch.zeros(10))
+        decay.plot_energy_decay(torch.zeros(10))
 
 
 def test_plot_energy_decay_without_fits():
-    analysis = room.analyse_decay(_noisy_rir(0.5, noise_db=-25.0), RATE)
+    analysis = decay.analyse_decay(_noisy_rir(0.5, noise_db=-25.0), RATE)
     assert analysis.fits["T20"] is None and analysis.fits["T30"] is None
-    drawn = room.plot_energy_decay(analysis)
-    assert "T20" not in drawn and "decay" in drawn
-    plt.close(drawn["decay"].axes.figure)
+    line = decay.plot_energy_decay(analysis, color="C5")
+    labels = [artist.get_label() for artist in line.axes.lines]
+    assert not any(" fit " in label for label in labels)
+    assert line.get_color() == "C5"
 
 
 def test_level_envelope_db():
-    times, level = room.level_envelope_db(torch.full((1, 1600), 0.1), RATE, block_s=0.01)
+    times, level = measure.level_envelope_db(torch.full((1, 1600), 0.1), RATE, block_s=0.01)
     assert len(times) == 10
     assert np.allclose(level, -20.0)
     with pytest.raises(ValueError, match="shorter than one block"):
-        room.level_envelope_db(torch.ones(1, 10), RATE)
+        measure.level_envelope_db(torch.ones(1, 10), RATE)
 
 
 # --- direct-to-reverberant ratio ------------------------------------------------

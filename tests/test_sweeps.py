@@ -7,21 +7,23 @@ import numpy as np
 import pytest
 import soxr
 import torch
-import torchaudio.functional as F
+import torchaudio.functional as AF
 
 from helpers import spectrogram_db
+from helpers.kernels import (
+    kernel_response_db,
+    plot_kernel,
+    plot_kernel_response,
+    resampler_kernel,
+)
+from helpers.resampling import measure_resampling, plot_gain, quality_table, sweep_gain_db
 from helpers.sweeps import (
     alias_frequency,
+    frequency_label,
     frequency_ticks,
-    kernel_response_db,
     log_sweep,
-    measure_resampling,
-    plot_gain,
-    plot_kernel,
+    nice_frequencies,
     plot_sweep,
-    quality_table,
-    resampler_kernel,
-    sweep_gain_db,
     zero_crossing_frequency,
 )
 
@@ -129,7 +131,7 @@ def test_high_quality_resamplers_show_next_to_no_aliasing(sweep):
     very_high = measure_resampling(soxr.resample(signal, 48000, 32000, quality="VHQ"), 32000, sweep)
     assert very_high.aliasing_db < -100
     assert abs(very_high.passband_loss_db) < 0.1
-    best = F.resample(
+    best = AF.resample(
         sweep.waveform, 48000, 32000, lowpass_filter_width=64, rolloff=0.95,
         resampling_method="sinc_interp_kaiser", beta=8.6,
     )
@@ -139,7 +141,7 @@ def test_high_quality_resamplers_show_next_to_no_aliasing(sweep):
 def test_wider_kernels_alias_less_and_cut_sharper(sweep):
     results = {
         width: measure_resampling(
-            F.resample(sweep.waveform, 48000, 32000, lowpass_filter_width=width), 32000, sweep
+            AF.resample(sweep.waveform, 48000, 32000, lowpass_filter_width=width), 32000, sweep
         )
         for width in (6, 16, 64)
     }
@@ -152,8 +154,8 @@ def test_wider_kernels_alias_less_and_cut_sharper(sweep):
 
 def test_sweep_gain_matches_the_kernel_response_in_the_pass_band(sweep):
     kwargs = dict(lowpass_filter_width=16, rolloff=0.9)
-    output = F.resample(sweep.waveform, 48000, 32000, **kwargs)
-    times, kernel = resampler_kernel(lambda x: F.resample(x, 48000, 32000, **kwargs), 48000, 32000)
+    output = AF.resample(sweep.waveform, 48000, 32000, **kwargs)
+    times, kernel = resampler_kernel(lambda x: AF.resample(x, 48000, 32000, **kwargs), 48000, 32000)
     freqs, response = kernel_response_db(times, kernel)
     probe = np.array([1000.0, 8000.0, 12000.0, 13500.0, 14500.0, 20000.0])
     measured = sweep_gain_db(output, 32000, sweep, probe)
@@ -161,7 +163,7 @@ def test_sweep_gain_matches_the_kernel_response_in_the_pass_band(sweep):
 
 
 def test_resampler_kernel_of_torchaudio_is_symmetric_with_unit_gain():
-    times, kernel = resampler_kernel(lambda x: F.resample(x, 48000, 32000), 48000, 32000)
+    times, kernel = resampler_kernel(lambda x: AF.resample(x, 48000, 32000), 48000, 32000)
     step = times[1] - times[0]
     assert step == pytest.approx(1 / 96000)  # the least common multiple of the two rates
     assert kernel[np.argmin(np.abs(times))] == pytest.approx(kernel.max())
@@ -172,7 +174,7 @@ def test_resampler_kernel_of_torchaudio_is_symmetric_with_unit_gain():
 @pytest.mark.parametrize("rolloff", [0.99, 0.8])
 def test_rolloff_is_the_cutoff_as_a_fraction_of_the_lower_nyquist(rolloff):
     times, kernel = resampler_kernel(
-        lambda x: F.resample(x, 44100, 16000, lowpass_filter_width=64, rolloff=rolloff),
+        lambda x: AF.resample(x, 44100, 16000, lowpass_filter_width=64, rolloff=rolloff),
         44100, 16000, span_s=0.01,
     )
     freqs, gain = kernel_response_db(times, kernel)
@@ -181,17 +183,17 @@ def test_rolloff_is_the_cutoff_as_a_fraction_of_the_lower_nyquist(rolloff):
 
 
 def test_measure_resampling_rejects_wrong_rates(sweep):
-    output = F.resample(sweep.waveform, 48000, 32000)
+    output = AF.resample(sweep.waveform, 48000, 32000)
     with pytest.raises(ValueError, match="output_rate"):
         measure_resampling(output, 16000, sweep)
     upsampled = log_sweep(16000, 1.0)
     with pytest.raises(ValueError, match="nothing can alias"):
-        measure_resampling(F.resample(upsampled.waveform, 16000, 48000), 48000, upsampled)
+        measure_resampling(AF.resample(upsampled.waveform, 16000, 48000), 48000, upsampled)
 
 
 def test_quality_table_lists_every_variant(sweep):
     results = {
-        "default": measure_resampling(F.resample(sweep.waveform, 48000, 32000), 32000, sweep),
+        "default": measure_resampling(AF.resample(sweep.waveform, 48000, 32000), 32000, sweep),
         "naive": measure_resampling(sweep.waveform[:, ::3], 16000, sweep),
     }
     table = quality_table(results)
@@ -204,15 +206,30 @@ def test_quality_table_lists_every_variant(sweep):
 
 
 def test_plots_return_what_they_drew(sweep):
-    output = F.resample(sweep.waveform, 48000, 32000)
+    output = AF.resample(sweep.waveform, 48000, 32000)
     figure, axes = plt.subplots(1, 4)
-    image = plot_sweep(output, 32000, sweep, ax=axes[0], show_nyquist_of=32000)
+    image = plot_sweep(output, 32000, sweep=sweep, ax=axes[0], show_nyquist_of=32000)
     assert image.get_array().shape[0] == 257
     assert axes[0].get_xlabel().startswith("Original frequency")
     assert axes[0].get_ylim() == (0, 16000)
-    lines = plot_gain(output, 32000, sweep, ax=axes[1], label="default")
-    assert len(lines) == 1 and axes[1].get_xscale() == "log"
-    times, kernel = resampler_kernel(lambda x: F.resample(x, 48000, 32000), 48000, 32000)
-    drawn = plot_kernel(times, kernel, axes=axes[2:], label="6", new_rate=32000, fmax=24000)
-    assert len(drawn) == 2 and axes[3].get_ylabel() == "Gain (dB)"
+    line = plot_gain(output, 32000, sweep=sweep, ax=axes[1], label="default", f_min=200.0)
+    assert line.axes is axes[1] and axes[1].get_xscale() == "log"
+    assert line.get_xdata()[0] == pytest.approx(200.0)
+    times, kernel = resampler_kernel(lambda x: AF.resample(x, 48000, 32000), 48000, 32000)
+    kernel_line = plot_kernel(times, kernel, ax=axes[2], label="6")
+    assert kernel_line.get_ydata().max() == pytest.approx(1.0)
+    response = plot_kernel_response(
+        times, kernel, ax=axes[3], new_rate=32000, f_max=24000, color=kernel_line.get_color()
+    )
+    assert response.get_xdata().max() <= 24000 and axes[3].get_ylabel() == "Gain (dB)"
+    in_db = plot_kernel(times, kernel, ax=axes[2], db=True)
+    assert in_db.get_ydata().max() == pytest.approx(0.0) and in_db.get_ydata().min() >= -150
+    with pytest.raises(ValueError, match="equally long"):
+        plot_kernel(times, kernel[:-1])
     plt.close(figure)
+
+
+def test_frequency_labels_and_nice_steps():
+    labels = [frequency_label(f) for f in (20.0, 500.0, 1000.0, 12000.0)]
+    assert labels == ["20", "500", "1k", "12k"]
+    assert nice_frequencies(10, 100) == [10.0, 20.0, 50.0, 100.0]

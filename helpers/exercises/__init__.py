@@ -33,16 +33,17 @@ def run_check(title: str, verify: Callable[[Any], None], learner: Any) -> Verdic
     """Run ``verify(learner)`` and return a :class:`Verdict` that reads as a sentence.
 
     ``verify`` raises ``AssertionError`` with a hint when the answer is wrong. A
-    learner's function that still raises ``NotImplementedError`` counts as not
-    attempted. Any other error comes from the learner's code and is raised as is.
+    learner's function that still raises ``NotImplementedError`` (the stub as the notebook
+    gives it) is not solved yet: the verdict says so and what to do, instead of a
+    traceback. Any other error comes from the learner's code and is raised as is.
     """
     try:
         verify(learner)
     except NotImplementedError:
         return Verdict(
             False,
-            f"{title}: not attempted yet. Replace `raise NotImplementedError` with your "
-            "code and run the cell again.",
+            f"{title}: not solved yet: replace `raise NotImplementedError` with your code, "
+            "then run the cell again.",
         )
     except AssertionError as error:
         return Verdict(False, f"{title}: not right yet. {error}")

@@ -8,20 +8,25 @@ from collections.abc import Callable
 import torch
 import torchaudio.functional as AF
 
-from ..effects import single_pole_lowpass
-from ..measure import dominant_frequency, transfer_db
-from . import Verdict, run_check
+from ..filters import single_pole_lowpass
+from ..measure import dominant_frequency, tone_level_db, transfer_db
+from . import Verdict, run_check, show_solution
 
 __all__ = [
     "check_change_speed",
     "check_echo",
+    "check_echo_test",
     "check_single_pole_lowpass",
+    "show_solution",
     "solution_change_speed",
     "solution_echo",
+    "solution_echo_test",
     "solution_single_pole_lowpass",
 ]
 
 _RATE = 16000
+#: Level of :func:`_tone`'s sine (amplitude 0.5) in dBFS.
+_TONE_DB = 20 * math.log10(0.5)
 
 
 def _noise(seconds: float = 1.0, seed: int = 7) -> torch.Tensor:
@@ -60,7 +65,8 @@ def _verify_single_pole_lowpass(learner: Callable) -> None:
         assert torch.allclose(result.float(), expected, atol=1e-4), (
             f"with a {cutoff:g} Hz cut-off the gain at {2 * cutoff:g} Hz should be "
             f"{wanted:.1f} dB, yours is {measured:.1f} dB. Check the pole a = exp(-2 pi fc / fs) "
-            "and that b = [1 - a, 0] and a_coeffs = [1, -a]."
+            "and which of the difference equation's terms go into a_coeffs and b_coeffs "
+            "(a_coeffs[0] multiplies y[n])."
         )
 
 
@@ -92,6 +98,29 @@ def _verify_change_speed(learner: Callable) -> None:
             f"speed {factor} should move a 440 Hz tone to {440 * factor:.0f} Hz, "
             f"yours is at {pitch:.0f} Hz"
         )
+    _verify_no_aliases(learner)
+
+
+def _verify_no_aliases(learner: Callable) -> None:
+    """Reject resamplers without a proper low-pass filter (linear or nearest interpolation)."""
+    # Speed 1.5 moves 6.4 kHz to 9.6 kHz, above the 8 kHz Nyquist frequency: a resampler
+    # must remove it; without a low-pass filter it folds back to 16 - 9.6 = 6.4 kHz.
+    alias = tone_level_db(learner(_tone(6400.0), _RATE, 1.5), _RATE, 6400.0) - _TONE_DB
+    assert alias < -20.0, (
+        f"speed 1.5 moves a 6.4 kHz tone to 9.6 kHz, above the Nyquist frequency (8 kHz): it "
+        f"must be filtered out, but it folds back to 6.4 kHz at {alias:.1f} dB. Interpolating "
+        "between samples is not resampling: use a windowed-sinc resampler (AF.resample)."
+    )
+    # Speed 0.8 moves 3 kHz to 2.4 kHz; the level must stay, and interpolating from
+    # 12.8 kHz to 16 kHz must not leave an image at 12.8 - 2.4 = 10.4 kHz (seen at 5.6 kHz).
+    result = learner(_tone(3000.0), _RATE, 0.8)
+    kept = tone_level_db(result, _RATE, 2400.0) - _TONE_DB
+    image = tone_level_db(result, _RATE, 5600.0) - _TONE_DB
+    assert abs(kept) < 0.3 and image < -40.0, (
+        f"speed 0.8 should turn a 3 kHz tone into 2.4 kHz at the same level; yours is at "
+        f"{kept:+.1f} dB, with an image at 5.6 kHz of {image:.1f} dB (a resampler's low-pass "
+        "filter keeps the tone and removes the image; interpolation between samples does not)."
+    )
 
 
 def check_change_speed(learner: Callable) -> Verdict:
@@ -135,3 +164,78 @@ def _verify_echo(learner: Callable) -> None:
 def check_echo(learner: Callable) -> Verdict:
     """Exercise 3: a single echo, like sox ``echo 1 1 DELAY_MS DECAY``."""
     return run_check("Exercise 3 (echo)", _verify_echo, learner)
+
+
+def solution_echo_test(echo: Callable) -> None:
+    """Test an echo effect from its output alone: measure delay and decay, then assert them.
+
+    White noise is its own best probe: its autocorrelation is a spike at lag 0, so the
+    output's autocorrelation has one more spike, at the echo's lag D. With
+    y = x + d x(n - D), the lag-D value is d / (1 + d**2) times the lag-0 value
+    (not d): solve that for d.
+    """
+    rate, delay_s, decay = 16000, 0.25, 0.5
+    noise = 0.1 * torch.randn(1, 4 * rate, generator=torch.Generator().manual_seed(0))
+    output = echo(noise, rate, delay_s, decay)[0].double()
+    spectrum = torch.fft.rfft(output, 2 * output.numel())
+    autocorrelation = torch.fft.irfft(spectrum.abs() ** 2)[: output.numel()]
+    first = round(0.02 * rate)  # skip lag 0 and its immediate neighbours
+    lag = first + int(autocorrelation[first:].abs().argmax())
+    ratio = float(autocorrelation[lag] / autocorrelation[0])
+    measured = (1 - math.sqrt(1 - 4 * ratio**2)) / (2 * ratio) if ratio else 0.0
+    assert lag == round(delay_s * rate), f"echo at {lag / rate:.4f} s, expected {delay_s} s"
+    assert abs(measured - decay) < 0.025, f"echo decay {measured:.3f}, expected {decay}"
+
+
+def _echo_by_convolution(waveform, sample_rate, delay_s, decay):
+    """A correct echo written differently from the reference (a two-spike convolution)."""
+    delay = round(delay_s * sample_rate)
+    response = torch.zeros(delay + 1, dtype=waveform.dtype)
+    response[0], response[delay] = 1.0, decay
+    return AF.fftconvolve(waveform, response.expand(waveform.shape[0], -1))
+
+
+def _broken_echo(*, delay_error_s: float = 0.0, decay_factor: float = 1.0) -> Callable:
+    def echo(waveform, sample_rate, delay_s, decay):
+        return solution_echo(waveform, sample_rate, delay_s + delay_error_s, decay * decay_factor)
+
+    return echo
+
+
+#: Echo effects with one defect each, and what the learner's test should have noticed.
+_BROKEN_ECHOES = {
+    "an echo 2 ms late": _broken_echo(delay_error_s=0.002),
+    "an echo at 0.6 times the decay (0.3 instead of 0.5)": _broken_echo(decay_factor=0.6),
+    "an echo 10 % too loud (0.55 instead of 0.5)": _broken_echo(decay_factor=1.1),
+    "an inverted echo (-0.5 instead of 0.5)": _broken_echo(decay_factor=-1.0),
+    "no echo at all": _broken_echo(decay_factor=0.0),
+}
+
+
+def _verify_echo_test(learner: Callable) -> None:
+    for name, correct in (
+        ("the reference echo", solution_echo),
+        ("an echo written as a convolution", _echo_by_convolution),
+    ):
+        try:
+            learner(correct)
+        except AssertionError as error:
+            raise AssertionError(
+                f"your test fails on a correct echo ({name}, delay 0.25 s, decay 0.5): "
+                f"{error or 'assertion failed'}. Hint: at the echo's lag the output's "
+                "autocorrelation is decay / (1 + decay**2) times its value at lag 0."
+            ) from None
+    for name, broken in _BROKEN_ECHOES.items():
+        try:
+            learner(broken)
+        except AssertionError:
+            continue
+        raise AssertionError(
+            f"your test passes {name}. Measure the delay to the sample and the decay to "
+            "a few hundredths, and assert both."
+        )
+
+
+def check_echo_test(learner: Callable) -> Verdict:
+    """Exercise 4: a test that measures an echo effect's delay and decay and asserts them."""
+    return run_check("Exercise 4 (a test for the echo)", _verify_echo_test, learner)

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
-import torchaudio.functional as F
+import torchaudio.functional as AF
 
-from .._validation import as_numpy_2d
-from ..sweeps import kernel_response_db, log_sweep, measure_resampling, resampler_kernel
+from ..kernels import kernel_response_db, resampler_kernel
+from ..resampling import measure_resampling
+from ..sweeps import log_sweep
+from ..validation import as_waveform
 from . import Verdict, run_check
 
 __all__ = [
@@ -91,7 +93,7 @@ _ROLLOFF_CASES = [
 def _cutoff_of(rolloff: float, orig_rate: int, new_rate: int) -> float:
     """Where torchaudio's kernel with this rolloff is 6 dB down (sinc's half-amplitude point)."""
     times, kernel = resampler_kernel(
-        lambda x: F.resample(x, orig_rate, new_rate, lowpass_filter_width=64, rolloff=rolloff),
+        lambda x: AF.resample(x, orig_rate, new_rate, lowpass_filter_width=64, rolloff=rolloff),
         orig_rate,
         new_rate,
         span_s=0.01,
@@ -128,7 +130,7 @@ def check_rolloff_for_cutoff(rolloff_for_cutoff: Callable[[float, int, int], flo
 
 def solution_clean_downsampler(waveform: torch.Tensor) -> torch.Tensor:
     """48 kHz -> 32 kHz with aliasing below -70 dB and under 1 dB loss at 14.4 kHz."""
-    return F.resample(
+    return AF.resample(
         waveform,
         48000,
         32000,
@@ -143,7 +145,7 @@ def _verify_clean(downsample: Callable[[torch.Tensor], torch.Tensor]) -> None:
     sweep = log_sweep(48000, 1.5)
     output = downsample(sweep.waveform.float())
     assert output is not None, "your function returns None: did you forget `return`?"
-    data = as_numpy_2d(output, "output")
+    data = as_waveform(output, "output")
     expected = round(sweep.waveform.shape[-1] * 32000 / 48000)
     assert data.shape[0] == 1 and abs(data.shape[1] - expected) <= 2, (
         f"for a (1, {sweep.waveform.shape[-1]}) input at 48 kHz, the output at 32 kHz should "

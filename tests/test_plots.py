@@ -1,4 +1,4 @@
-"""Plots, the statistics printout and the audio player."""
+"""Plots (helpers.plots), the statistics printout and the audio player (helpers.player)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile
 import torch
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 
@@ -51,33 +51,45 @@ def colorbar_labels(figure) -> list[str]:
 
 
 @pytest.mark.parametrize("module", ["torch", "numpy"])
-@pytest.mark.parametrize("channels", [1, 2])
-def test_plot_waveform_new_figure(module, channels):
-    signal = sine(seconds=0.02, channels=channels, module=module)
-    if channels == 1:
+@pytest.mark.parametrize("two_d", [False, True])
+def test_plot_waveform_new_figure(module, two_d):
+    signal = sine(seconds=0.02, module=module)
+    if two_d:
         signal = signal[None] if module == "torch" else signal[np.newaxis]
-    drawn = helpers.plot_waveform(signal, RATE, title="tone")
-    assert len(drawn) == channels
-    assert all(isinstance(artist, Line2D) for artist in drawn)
-    axes = [artist.axes for artist in drawn]
-    assert len(set(axes)) == channels
-    assert axes[-1].get_xlabel() == "Time (s)"
-    assert all(axis.get_ylabel().startswith("Amplitude") for axis in axes)
-    assert axes[0].get_title() == "tone"
-    assert axes[0].get_xlim() == pytest.approx((0, 0.02))
-    if channels == 2:
-        assert "(left)" in axes[0].get_ylabel() and "(right)" in axes[1].get_ylabel()
+    line = helpers.plot_waveform(signal, RATE, title="tone")
+    assert isinstance(line, Line2D)
+    ax = line.axes
+    assert ax.get_xlabel() == "Time (s)"
+    assert ax.get_ylabel() == "Amplitude"
+    assert ax.get_title() == "tone"
+    assert ax.get_xlim() == pytest.approx((0, 0.02))
+    assert line.figure.get_dpi() == helpers.figures.DPI
+    assert line.figure.get_figwidth() == helpers.figures.FULL_WIDTH
+
+
+def test_plot_waveform_multi_channel_names_the_fix():
+    with pytest.raises(ValueError, match=r"2 channels.*waveform\[0\].*own Axes"):
+        helpers.plot_waveform(sine(channels=2), RATE)
+
+
+def test_plot_waveform_one_axes_per_channel_by_a_loop():
+    _figure, axes = helpers.new_figure(2, 1, sharex=True)
+    stereo = sine(channels=2)
+    lines = [
+        helpers.plot_waveform(channel, RATE, ax=ax)
+        for channel, ax in zip(stereo, axes, strict=True)
+    ]
+    assert [line.axes for line in lines] == list(axes)
 
 
 def test_plot_waveform_1d():
-    drawn = helpers.plot_waveform(sine(module="numpy"), RATE)
-    assert len(drawn) == 1
-    assert drawn[0].axes.get_xlabel() == "Time (s)"
+    line = helpers.plot_waveform(sine(module="numpy"), RATE)
+    assert line.axes.get_xlabel() == "Time (s)"
 
 
 def test_plot_waveform_short_signal_draws_every_sample():
     signal = sine(seconds=0.01)
-    (line,) = helpers.plot_waveform(signal, RATE)
+    line = helpers.plot_waveform(signal, RATE)
     assert isinstance(line, Line2D)
     x, y = line.get_data()
     assert len(y) == signal.shape[-1]
@@ -90,7 +102,7 @@ def test_plot_waveform_long_signal_draws_an_envelope():
     long = rng.uniform(-0.5, 0.7, 10 * 60 * RATE).astype(np.float32)  # 10 minutes
     long[123_456] = -0.9
     _figure, ax = plt.subplots()
-    (artist,) = helpers.plot_waveform(long, RATE, ax=ax)
+    artist = helpers.plot_waveform(long, RATE, ax=ax)
     assert isinstance(artist, PolyCollection)
     width = ax.get_window_extent().width
     vertices = np.concatenate([path.vertices for path in artist.get_paths()])
@@ -103,33 +115,25 @@ def test_plot_waveform_long_signal_draws_an_envelope():
 
 
 def test_plot_waveform_max_points():
-    (artist,) = helpers.plot_waveform(sine(seconds=1.0), RATE, max_points=100)
+    artist = helpers.plot_waveform(sine(seconds=1.0), RATE, max_points=100)
     assert isinstance(artist, PolyCollection)
     assert len(artist.get_paths()[0].vertices) <= 2 * 100 + 10
 
 
-def test_plot_waveform_single_axes_overlays_channels():
+def test_plot_waveform_overlays_on_one_axes_with_kwargs():
     _figure, ax = plt.subplots()
-    drawn = helpers.plot_waveform(sine(channels=2), RATE, ax=ax, label="tone")
-    assert len(drawn) == 2
-    assert all(artist.axes is ax for artist in drawn)
-    assert [artist.get_label() for artist in drawn] == ["tone left", "tone right"]
-    assert ax.get_legend() is not None
-    assert ax.get_xlabel() == "Time (s)"
-    assert ax.get_ylabel() == "Amplitude"
+    short = sine(seconds=0.01)
+    first = helpers.plot_waveform(short, RATE, ax=ax, label="tone", color="C3", linewidth=2)
+    second = helpers.plot_waveform(0.5 * short, RATE, ax=ax, label="quieter")
+    assert first.axes is ax and second.axes is ax
+    assert first.get_color() == "C3" and first.get_linewidth() == 2
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["tone", "quieter"]
 
 
-def test_plot_waveform_list_of_axes():
+def test_plot_waveform_rejects_a_list_of_axes():
     _figure, axes = plt.subplots(2, 1)
-    drawn = helpers.plot_waveform(sine(channels=2), RATE, ax=list(axes))
-    assert [artist.axes for artist in drawn] == list(axes)
-    assert axes[1].get_xlabel() == "Time (s)"
-
-
-def test_plot_waveform_wrong_number_of_axes():
-    _figure, axes = plt.subplots(3, 1)
-    with pytest.raises(ValueError, match="3 axes for 2 channels"):
-        helpers.plot_waveform(sine(channels=2), RATE, ax=axes)
+    with pytest.raises(TypeError, match="one matplotlib Axes"):
+        helpers.plot_waveform(sine(), RATE, ax=list(axes))
 
 
 @pytest.mark.parametrize(
@@ -166,43 +170,40 @@ def test_plot_waveform_bad_sample_rate():
 
 
 @pytest.mark.parametrize("module", ["torch", "numpy"])
-@pytest.mark.parametrize("channels", [1, 2])
-def test_plot_spectrogram_new_figure(module, channels):
-    drawn = helpers.plot_spectrogram(sine(channels=channels, module=module), RATE, title="tone")
-    assert len(drawn) == channels
-    assert all(isinstance(image, AxesImage) for image in drawn)
-    axes = [image.axes for image in drawn]
-    assert axes[-1].get_xlabel() == "Time (s)"
-    assert all(axis.get_ylabel().startswith("Frequency (Hz)") for axis in axes)
-    assert axes[0].get_title() == "tone"
-    assert axes[0].get_ylim() == pytest.approx((0, RATE / 2))
-    assert colorbar_labels(axes[0].figure) == ["Level (dBFS)"] * channels
+def test_plot_spectrogram_new_figure(module):
+    image = helpers.plot_spectrogram(sine(module=module), RATE, title="tone")
+    assert isinstance(image, AxesImage)
+    ax = image.axes
+    assert ax.get_xlabel() == "Time (s)"
+    assert ax.get_ylabel() == "Frequency (Hz)"
+    assert ax.get_title() == "tone"
+    assert ax.get_ylim() == pytest.approx((0, RATE / 2))
+    assert colorbar_labels(ax.figure) == ["Level (dBFS)"]
 
 
 def test_plot_spectrogram_on_given_axes():
     figure, ax = plt.subplots()
-    (image,) = helpers.plot_spectrogram(sine(), RATE, ax=ax, colorbar=False, fmax=4000)
+    image = helpers.plot_spectrogram(sine(), RATE, ax=ax, colorbar=False, f_min=100, f_max=4000,
+                                     cmap="viridis")
     assert image.axes is ax
-    assert ax.get_ylim() == pytest.approx((0, 4000))
+    assert ax.get_ylim() == pytest.approx((100, 4000))
+    assert image.get_cmap().name == "viridis"
     assert colorbar_labels(figure) == []
-    figure, axes = plt.subplots(2, 1)
-    drawn = helpers.plot_spectrogram(sine(channels=2), RATE, ax=list(axes))
-    assert [image.axes for image in drawn] == list(axes)
-    with pytest.raises(ValueError, match="1 axes for 2 channels"):
-        helpers.plot_spectrogram(sine(channels=2), RATE, ax=[axes[0]])
+    with pytest.raises(ValueError, match="2 channels"):
+        helpers.plot_spectrogram(sine(channels=2), RATE, ax=ax)
 
 
 def test_plot_spectrogram_colour_range():
-    (image,) = helpers.plot_spectrogram(sine(amplitude=0.5), RATE, top_db=60)
+    image = helpers.plot_spectrogram(sine(amplitude=0.5), RATE, top_db=60)
     low, high = image.get_clim()
     assert high == -6.0  # the loudest bin, -6.02 dBFS, rounded up
     assert high - low == 60
-    (image,) = helpers.plot_spectrogram(sine(amplitude=0.5), RATE, vmax=10, top_db=50)
+    image = helpers.plot_spectrogram(sine(amplitude=0.5), RATE, vmax=10, top_db=50)
     assert image.get_clim() == (-40, 10)
 
 
 def test_plot_spectrogram_log_frequency():
-    (mesh,) = helpers.plot_spectrogram(sine(), RATE, log_frequency=True)
+    mesh = helpers.plot_spectrogram(sine(), RATE, log_frequency=True)
     assert mesh.axes.get_yscale() == "symlog"
     assert mesh.axes.get_ylim()[0] == 20
 
@@ -222,7 +223,7 @@ def test_plot_spectrogram_long_input_is_pooled():
     rng = np.random.default_rng(1)
     long = rng.normal(0, 0.1, 60 * RATE).astype(np.float32)  # 3751 frames at hop 256
     frames = helpers.spectrogram_db(long, RATE)[0].shape[0]
-    (image,) = helpers.plot_spectrogram(long, RATE)
+    image = helpers.plot_spectrogram(long, RATE)
     pixels = image.figure.bbox.width  # the axes are a little narrower
     assert frames > 2 * pixels
     assert pixels / 2 <= image.get_array().shape[-1] <= 2 * pixels
@@ -230,9 +231,9 @@ def test_plot_spectrogram_long_input_is_pooled():
     assert right == pytest.approx(60, rel=0.01)
 
 
-def test_plot_spectrogram_draws_rows_up_to_fmax_only():
-    (full,) = helpers.plot_spectrogram(sine(seconds=0.5), RATE)
-    (cropped,) = helpers.plot_spectrogram(sine(seconds=0.5), RATE, fmax=1000)
+def test_plot_spectrogram_draws_rows_up_to_f_max_only():
+    full = helpers.plot_spectrogram(sine(seconds=0.5), RATE)
+    cropped = helpers.plot_spectrogram(sine(seconds=0.5), RATE, f_max=1000)
     freqs = np.fft.rfftfreq(1024, 1 / RATE)
     assert full.get_array().shape[0] == len(freqs)
     assert cropped.get_array().shape[0] == np.searchsorted(freqs, 1000) + 1
@@ -256,8 +257,7 @@ def test_plot_feature_numbered_rows_get_whole_number_ticks():
 def test_plot_feature(module):
     matrix = np.abs(np.random.default_rng(2).normal(size=(40, 100)))
     matrix = torch.from_numpy(matrix) if module == "torch" else matrix
-    image = helpers.plot_feature(matrix, sample_rate=RATE, hop_length=160, y_label="Mel band",
-                                 title="mel")
+    image = helpers.plot_feature(matrix, RATE, hop_length=160, y_label="Mel band", title="mel")
     assert isinstance(image, AxesImage)
     assert image.axes.get_xlabel() == "Time (s)"
     assert image.axes.get_ylabel() == "Mel band"
@@ -316,21 +316,24 @@ def test_plot_filterbank(module):
     bank = AF.melscale_fbanks(513, 0.0, RATE / 2, 40, RATE)
     bank = bank if module == "torch" else bank.numpy()
     lines = helpers.plot_filterbank(bank, RATE, title="mel")
-    assert len(lines) == 40
-    assert all(isinstance(line, Line2D) for line in lines)
-    ax = lines[0].axes
+    assert isinstance(lines, LineCollection)
+    segments = lines.get_segments()
+    assert len(segments) == 40
+    ax = lines.axes
     assert ax.get_xlabel() == "Frequency (Hz)"
     assert ax.get_ylabel() == "Weight"
     assert ax.get_xlim() == (0, RATE / 2)
-    x, _ = lines[0].get_data()
-    assert x[-1] == RATE / 2
+    assert segments[0][-1, 0] == RATE / 2
+    np.testing.assert_allclose(segments[3][:, 1], np.asarray(bank)[:, 3])
     _figure, given = plt.subplots()
-    assert len(helpers.plot_filterbank(bank, RATE, ax=given, every=4)) == 10
+    assert len(helpers.plot_filterbank(bank, RATE, ax=given, every=4).get_segments()) == 10
 
 
 def test_plot_filterbank_1d_and_transposed():
-    (line,) = helpers.plot_filterbank(np.linspace(0, 1, 50), RATE)  # one filter of 50 bins
-    assert len(line.get_data()[0]) == 50
+    lines = helpers.plot_filterbank(np.linspace(0, 1, 50), RATE, linewidths=2)  # one filter
+    (segment,) = lines.get_segments()
+    assert len(segment) == 50
+    assert lines.get_linewidths()[0] == 2
     with pytest.raises(ValueError, match=r"filterbank\.T"):
         helpers.plot_filterbank(np.ones((40, 513)), RATE)
 
@@ -339,7 +342,7 @@ def test_plot_filterbank_1d_and_transposed():
 
 
 def test_print_stats_full_scale_sine(capsys):
-    helpers.print_stats(sine(seconds=1.0, module="numpy")[np.newaxis], RATE, name="tone")
+    helpers.print_stats(sine(seconds=1.0, module="numpy")[np.newaxis], RATE, title="tone")
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "--- tone ---"
@@ -389,7 +392,7 @@ def decode(player: helpers.AudioPlayer) -> tuple[np.ndarray, int]:
 
 def test_play_keeps_the_level():
     quiet = sine(amplitude=0.1)
-    player = helpers.play(quiet, RATE, label="quiet")
+    player = helpers.play(quiet, RATE, title="quiet")
     data, rate = decode(player)
     assert rate == RATE
     assert data.shape == (1, quiet.shape[-1])
@@ -409,7 +412,7 @@ def test_play_stereo_numpy():
 
 
 def test_play_html_has_an_audio_element():
-    player = helpers.play(sine(amplitude=0.5), RATE, label="<tone>")
+    player = helpers.play(sine(amplitude=0.5), RATE, title="<tone>")
     markup = player._repr_html_()
     assert re.search(r'<audio controls[^>]*src="data:audio/wav;base64,[A-Za-z0-9+/=]+"', markup)
     assert "&lt;tone&gt;" in markup
@@ -419,7 +422,7 @@ def test_play_html_has_an_audio_element():
 
 def test_play_clip_guard_raises_by_default():
     with pytest.raises(ValueError, match="on_clip='scale'") as caught:
-        helpers.play(sine(amplitude=2.0), RATE, label="loud")
+        helpers.play(sine(amplitude=2.0), RATE, title="loud")
     assert "loud peaks at 2.000" in str(caught.value)
 
 
@@ -441,3 +444,9 @@ def test_play_rejects_bad_input():
         helpers.play(torch.zeros(1, 2, 100), RATE)
     with pytest.raises(ValueError, match="sample_rate"):
         helpers.play(sine(), -1)
+
+
+def test_silence_reads_the_one_db_floor_everywhere():
+    player = helpers.play(np.zeros(100), RATE)
+    assert player.peak_dbfs == helpers.peak_dbfs(np.zeros(100)) == helpers.validation.DB_FLOOR
+    assert "peak -200.0 dBFS" in player.caption()

@@ -1,0 +1,439 @@
+"""Plot helpers: waveform, spectrogram, feature matrix and filter bank, and the plot contract.
+
+The plot contract
+-----------------
+Every public ``plot_*`` function in ``helpers`` (here and in the topic modules:
+``spectral.plot_mel_spectrogram``, ``sweeps.plot_sweep``, ``resampling.plot_gain``,
+``kernels.plot_kernel``,
+``kernels.plot_kernel_response``, ``decay.plot_energy_decay``) has the signature::
+
+    plot_x(data, sample_rate, *, ax=None, title=None, ...options..., **kwargs) -> Artist
+
+* ``data`` first, then ``sample_rate`` (in Hz); everything else is keyword-only.
+  (Where the data carry their own rate, as a decay analysis does, or are sampled on an
+  uneven grid, as a probed kernel is, the second argument is left out or is the grid.)
+* ``ax``: the :class:`~matplotlib.axes.Axes` to draw on; ``None`` makes a full-width
+  figure with :func:`helpers.new_figure`. ``title`` names the clip in the axes' title.
+* ``**kwargs`` go to the one matplotlib call that draws the data (``color``,
+  ``label``, ``linewidth``, ``cmap``...).
+* The return value is **the artist that shows the data** (a ``Line2D``,
+  ``PolyCollection``, ``LineCollection``, ``AxesImage`` or ``QuadMesh``), as in
+  ``librosa.display``. The artist knows the rest: ``artist.axes`` and
+  ``artist.figure`` (end a cell with ``artist.figure`` to show a figure the helper
+  made). One artist, so one kind of return value, whatever the options.
+* One signal per call, on one Axes. A multi-channel waveform raises a ``ValueError``
+  that shows the fix: pass one channel (``waveform[0]``), or one Axes per channel::
+
+      fig, axes = helpers.new_figure(2, 1, sharex=True)
+      for channel, ax in zip(stereo, axes):
+          helpers.plot_waveform(channel, sample_rate, ax=ax)
+
+* Frequency limits are ``f_min`` / ``f_max`` (Hz). Axes are labelled with units.
+  Helpers never call ``plt.show()`` and never change ``rcParams``.
+
+Why the artist: it is what ``librosa.display`` returns, it is one object whatever the
+plot, and it leads to the axes and the figure, so the ``(fig, ax, artist)`` triple of
+libfmp would only repeat what the artist already knows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, QuadMesh
+from matplotlib.colorbar import Colorbar
+from matplotlib.image import AxesImage
+from matplotlib.ticker import MaxNLocator
+
+from .figures import new_figure
+from .measure import spectrogram_db_pooled
+from .validation import ArrayLike, as_mono, as_waveform, check_count, check_sample_rate, power_db
+
+__all__ = [
+    "attach_colorbar",
+    "plot_feature",
+    "plot_filterbank",
+    "plot_spectrogram",
+    "plot_waveform",
+    "target_axes",
+]
+
+#: Time steps drawn per pixel column of the axes, at most: a spectrogram with more
+#: frames is max-pooled first (computed a block at a time, so an hour of audio fits in
+#: memory), as a waveform is drawn as its envelope.
+_STEPS_PER_PIXEL = 2
+#: What the error for a multi-channel input tells the caller to do.
+_ONE_CHANNEL = (
+    "a plot shows one: pass waveform[0], or draw each channel on its own Axes "
+    "(fig, axes = helpers.new_figure(channels, 1); for channel, ax in zip(waveform, axes): ...)"
+)
+
+
+def target_axes(ax: Axes | None, *, height: float = 3.0) -> Axes:
+    """``ax`` itself, or the axes of a new full-width figure ``height`` inches high."""
+    if ax is None:
+        _, ax = new_figure(height=height)
+    elif not isinstance(ax, Axes):
+        raise TypeError(
+            f"ax must be one matplotlib Axes, got {type(ax).__name__}; for several channels, "
+            "call the helper once per channel, each with its own Axes"
+        )
+    return ax
+
+
+def _finish(ax: Axes, title: str | None) -> None:
+    if title:
+        ax.set_title(title)
+
+
+def plot_waveform(
+    waveform: ArrayLike,
+    sample_rate: int,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    max_points: int | None = None,
+    **kwargs: Any,
+) -> Artist:
+    """Plot one channel against time in seconds.
+
+    When there are more samples than ``max_points`` (default: twice the axes' width
+    in pixels), each pixel column shows the min/max envelope of its samples, so
+    drawing an hour costs about as much as drawing a second.
+
+    Parameters
+    ----------
+    waveform : torch.Tensor or numpy.ndarray, shape (frames,) or (1, frames)
+        The samples.
+    sample_rate : int
+        In Hz.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; ``None`` for a new figure.
+    title : str or None
+        The clip's name, shown as the axes' title.
+    max_points : int or None
+        Most points drawn before the envelope takes over.
+    **kwargs
+        To ``Axes.plot`` (or ``Axes.fill_between`` for the envelope), e.g. ``color``,
+        ``label`` (a legend is added when a label is given).
+
+    Returns
+    -------
+    matplotlib.lines.Line2D or matplotlib.collections.PolyCollection
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    samples = as_mono(waveform, fix=_ONE_CHANNEL, dtype=None)
+    if max_points is not None:
+        check_count(max_points, "max_points", minimum=2)
+    ax = target_axes(ax, height=2.3)
+    limit = max_points or _drawn_steps(ax)
+    frames = samples.shape[0]
+    options = {"linewidth": 0.8, **kwargs}
+    if frames <= limit:
+        artist = ax.plot(np.arange(frames) / sample_rate, samples, **options)[0]
+    else:
+        columns = max(limit // 2, 1)
+        starts = (np.arange(columns) * frames) // columns
+        lower = np.minimum.reduceat(samples, starts)
+        upper = np.maximum.reduceat(samples, starts)
+        centres = (starts + np.diff(np.append(starts, frames)) / 2) / sample_rate
+        # color=None keeps the envelope's colour fixed (no colour cycling), so a redrawn
+        # figure looks the same for the same settings.
+        options = {"linewidth": 0.5, "color": None, **kwargs}
+        artist = ax.fill_between(centres, lower, upper, step="mid", **options)
+    ax.set_xlim(0, frames / sample_rate)
+    ax.set_xlabel("Time (s)")
+    ax.set_ylabel("Amplitude")
+    ax.grid(True, alpha=0.3)
+    if kwargs.get("label"):
+        ax.legend(loc="upper right", fontsize="small")
+    _finish(ax, title)
+    return artist
+
+
+def plot_spectrogram(
+    waveform: ArrayLike,
+    sample_rate: int,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    n_fft: int = 1024,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: str = "hann",
+    top_db: float = 80.0,
+    vmax: float | None = None,
+    f_min: float | None = None,
+    f_max: float | None = None,
+    log_frequency: bool = False,
+    colorbar: bool = True,
+    **kwargs: Any,
+) -> AxesImage | QuadMesh:
+    """Spectrogram of one channel: time in seconds, frequency in Hz, colour in dBFS.
+
+    The level is calibrated so that a full-scale sine reads 0 dB, so two spectrograms
+    drawn with the same ``vmax`` compare levels honestly.
+
+    Parameters
+    ----------
+    waveform : torch.Tensor or numpy.ndarray, shape (frames,) or (1, frames)
+        The samples.
+    sample_rate : int
+        In Hz.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; ``None`` for a new figure.
+    title : str or None
+        The clip's name.
+    n_fft, hop_length, win_length : int
+        STFT settings (defaults: ``win_length = n_fft``, ``hop_length = win_length // 4``).
+    window : {"hann", "hamming", "blackman", "rectangular"}
+        The STFT window.
+    top_db : float
+        The colour range spans ``top_db`` below ``vmax``.
+    vmax : float or None
+        Top of the colour range in dBFS; default the loudest bin.
+    f_min, f_max : float or None
+        Frequency range shown, in Hz (default 0, or 20 Hz with ``log_frequency``, to
+        the Nyquist frequency).
+    log_frequency : bool
+        A logarithmic (symlog) frequency axis.
+    colorbar : bool
+        Add (or reuse) a colour bar labelled "Level (dBFS)".
+    **kwargs
+        To ``Axes.imshow`` (or ``Axes.pcolormesh`` on a log axis), e.g. ``cmap``.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage or matplotlib.collections.QuadMesh
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    samples = as_mono(waveform, fix=_ONE_CHANNEL, dtype=None)
+    ax = target_axes(ax)
+    hop, freqs, level = spectrogram_db_pooled(
+        samples, sample_rate, max_frames=_drawn_steps(ax), n_fft=n_fft,
+        hop_length=hop_length, win_length=win_length, window=window,
+    )
+    vmax = float(np.ceil(level.max())) if vmax is None else vmax
+    shown = len(freqs) if f_max is None else min(int(np.searchsorted(freqs, f_max)) + 1, len(freqs))
+    image = _draw_matrix(
+        ax, level[0, :shown], hop, freqs[:shown], log_frequency,
+        vmin=vmax - top_db, vmax=vmax, **kwargs,
+    )
+    ax.set_ylabel("Frequency (Hz)")
+    low = (20 if log_frequency else 0) if f_min is None else f_min
+    ax.set_ylim(low, f_max or sample_rate / 2)
+    ax.set_xlabel("Time (s)")
+    if colorbar:
+        attach_colorbar(image, ax=ax, label="Level (dBFS)")
+    _finish(ax, title)
+    return image
+
+
+def _drawn_steps(ax: Axes) -> int:
+    """How many time steps are worth drawing across ``ax``: a few per pixel column."""
+    return _STEPS_PER_PIXEL * max(int(ax.get_window_extent().width), 200)
+
+
+def _draw_matrix(ax, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, **kwargs):
+    frames = matrix.shape[-1]
+    options = {"cmap": "magma", "vmin": vmin, "vmax": vmax, **kwargs}
+    if not log_y and _evenly_spaced(y_values):
+        step = y_values[1] - y_values[0] if len(y_values) > 1 else 1.0
+        extent = (
+            -hop_seconds / 2, (frames - 0.5) * hop_seconds,
+            y_values[0] - step / 2, y_values[-1] + step / 2,
+        )
+        return ax.imshow(
+            matrix, origin="lower", aspect="auto", extent=extent, interpolation="nearest",
+            **options,
+        )
+    times = np.arange(frames) * hop_seconds
+    mesh = ax.pcolormesh(times, y_values, matrix, shading="nearest", **options)
+    if log_y:
+        ax.set_yscale("symlog", linthresh=100.0, linscale=0.3)
+    return mesh
+
+
+def attach_colorbar(mappable, *, ax: Axes | None = None, label: str) -> Colorbar:
+    """The colour bar of ``ax``, made on the first call and pointed at ``mappable`` later.
+
+    Drawing on the same Axes again (as an explorer does with :func:`helpers.redraw`)
+    reuses its colour bar instead of adding another one beside it.
+
+    Parameters
+    ----------
+    mappable : matplotlib.cm.ScalarMappable
+        The image or mesh the bar describes.
+    ax : matplotlib.axes.Axes or None
+        The axes the bar belongs to; default ``mappable.axes``.
+    label : str
+        The bar's label, with units, e.g. "Level (dBFS)".
+
+    Returns
+    -------
+    matplotlib.colorbar.Colorbar
+    """
+    ax = mappable.axes if ax is None else ax
+    existing = getattr(ax, "_course_colorbar", None)
+    if existing is not None and existing.ax in ax.figure.axes:
+        old, new = existing.norm, mappable.norm
+        if (type(old), old.vmin, old.vmax) == (type(new), new.vmin, new.vmax) and (
+            existing.cmap.name == mappable.cmap.name
+        ):
+            mappable.set_norm(old)  # the same colours: the bar stays as drawn
+            existing.mappable = mappable
+        else:
+            existing.update_normal(mappable)
+        mappable.colorbar = existing
+        if existing.ax.get_ylabel() != label:
+            existing.set_label(label)
+        return existing
+    colorbar = ax.figure.colorbar(mappable, ax=ax, label=label, pad=0.01)
+    ax._course_colorbar = colorbar
+    return colorbar
+
+
+def _evenly_spaced(values: np.ndarray) -> bool:
+    steps = np.diff(values)
+    return len(values) < 3 or bool(np.allclose(steps, steps[0], rtol=1e-6))
+
+
+def plot_feature(
+    matrix: ArrayLike,
+    sample_rate: int | None = None,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    hop_length: int | None = None,
+    y_coords: ArrayLike | None = None,
+    y_label: str = "Bin",
+    to_db: bool = False,
+    top_db: float | None = 80.0,
+    colorbar_label: str | None = None,
+    symmetric: bool = False,
+    **kwargs: Any,
+) -> AxesImage | QuadMesh:
+    """Show a precomputed matrix: a spectrogram, mel spectrogram or MFCC.
+
+    Parameters
+    ----------
+    matrix : torch.Tensor or numpy.ndarray, shape (bins, frames) or (frames,)
+        The values, one row per bin.
+    sample_rate : int or None
+        In Hz; give it with ``hop_length`` to label time in seconds (frames otherwise).
+    ax : matplotlib.axes.Axes or None
+        Where to draw; ``None`` for a new figure.
+    title : str or None
+        The axes' title.
+    hop_length : int or None
+        Samples between frames.
+    y_coords : torch.Tensor or numpy.ndarray, shape (bins,), or None
+        Value of each row (e.g. Hz of each bin, mel band centres); rows are numbered
+        otherwise.
+    y_label : str
+        The vertical axis' label, with units.
+    to_db : bool
+        Convert power to dB (``10 log10``, floor -200 dB) before drawing.
+    top_db : float or None
+        With ``to_db``, the colour range below the maximum.
+    colorbar_label : str or None
+        Default "Level (dB)" with ``to_db``, else "Value".
+    symmetric : bool
+        Centre the colour scale on 0, for signed values such as MFCCs (use a
+        diverging ``cmap``).
+    **kwargs
+        To ``Axes.imshow`` / ``Axes.pcolormesh``, e.g. ``cmap="coolwarm"``.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage or matplotlib.collections.QuadMesh
+    """
+    data = as_waveform(matrix, "matrix", check_layout=False).astype(np.float64)
+    if to_db:
+        data = power_db(data)
+    vmax = float(data.max())
+    vmin = vmax - top_db if to_db and top_db is not None else float(data.min())
+    if symmetric:
+        if to_db:
+            raise ValueError("symmetric colours are for signed values, not with to_db=True")
+        vmax = float(np.abs(data).max())
+        vmin = -vmax
+    if (sample_rate is None) != (hop_length is None):
+        raise ValueError("give both sample_rate and hop_length to label time, or neither")
+    hop = 1.0 if sample_rate is None else hop_length / check_sample_rate(sample_rate)
+    rows = np.arange(data.shape[0], dtype=float) if y_coords is None else as_waveform(
+        y_coords, "y_coords")[0]
+    if rows.shape[0] != data.shape[0]:
+        raise ValueError(f"y_coords has {rows.shape[0]} values for {data.shape[0]} rows")
+    ax = target_axes(ax)
+    image = _draw_matrix(ax, data, hop, rows, False, vmin=vmin, vmax=vmax, **kwargs)
+    if np.array_equal(rows, np.round(rows)):  # numbered rows: no ticks between them
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Time (s)" if sample_rate is not None else "Frame")
+    ax.set_ylabel(y_label)
+    attach_colorbar(image, ax=ax, label=colorbar_label or ("Level (dB)" if to_db else "Value"))
+    _finish(ax, title)
+    return image
+
+
+def plot_filterbank(
+    filterbank: ArrayLike,
+    sample_rate: int,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    every: int = 1,
+    **kwargs: Any,
+) -> LineCollection:
+    """Plot each filter's weight against frequency in Hz.
+
+    Parameters
+    ----------
+    filterbank : torch.Tensor or numpy.ndarray, shape (n_freqs, n_filters) or (n_freqs,)
+        torchaudio's layout (as from ``torchaudio.functional.melscale_fbanks``); for
+        librosa's ``(n_filters, n_freqs)``, pass its transpose.
+    sample_rate : int
+        In Hz; the bins span 0 to ``sample_rate / 2``.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; ``None`` for a new figure.
+    title : str or None
+        The axes' title.
+    every : int
+        Draw only every n-th filter, to keep dense banks readable.
+    **kwargs
+        To :class:`matplotlib.collections.LineCollection`, e.g. ``linewidth``.
+
+    Returns
+    -------
+    matplotlib.collections.LineCollection
+        One line per drawn filter, coloured in the property cycle's order.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    every = check_count(every, "every")
+    weights = as_waveform(filterbank, "filterbank", check_layout=False)
+    if np.ndim(filterbank) == 1:  # the weights of one filter: (n_freqs,)
+        weights = weights.T
+    n_freqs, n_filters = weights.shape
+    if n_freqs < n_filters:
+        raise ValueError(
+            f"filterbank has shape {weights.shape}: fewer frequency bins than filters, as in "
+            "librosa's (n_filters, n_freqs) layout; pass filterbank.T"
+        )
+    ax = target_axes(ax, height=2.8)
+    freqs = np.linspace(0, sample_rate / 2, n_freqs)
+    drawn = range(0, n_filters, every)
+    segments = [np.column_stack([freqs, weights[:, k]]) for k in drawn]
+    colours = [f"C{index % 10}" for index in range(len(segments))]
+    lines = LineCollection(segments, **{"colors": colours, "linewidths": 1.0, **kwargs})
+    ax.add_collection(lines)
+    ax.set_xlim(0, sample_rate / 2)
+    top = float(weights.max())
+    ax.set_ylim(min(0.0, float(weights.min())), top * 1.05 if top > 0 else 1.0)
+    ax.set_xlabel("Frequency (Hz)")
+    ax.set_ylabel("Weight")
+    ax.grid(True, alpha=0.3)
+    _finish(ax, title)
+    return lines
