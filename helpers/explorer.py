@@ -37,7 +37,9 @@ import numpy as np
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
+from ._blit import Blitter
 from .figures import DPI
 from .player import AudioPlayer
 
@@ -201,15 +203,20 @@ def _figure_png(figure: Figure) -> bytes:
     """Draw ``figure`` and encode it as PNG, as the inline backend shows it.
 
     The first draw runs the figure's layout engine; the layout is then kept (the
-    engine is switched off), so redrawing a reused figure skips it.
+    engine is switched off), so redrawing a reused figure skips it. When a redraw
+    changed only what its ``redraw`` block drew (and the axes' titles), only that is
+    drawn again, onto cached layers of the rest (:class:`helpers._blit.Blitter`).
     """
     canvas = figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):
         canvas = FigureCanvasAgg(figure)
     if figure.dpi != DPI:
         figure.set_dpi(DPI)
-    canvas.draw()
-    if figure.get_layout_engine() is not None:
+    blitter = getattr(figure, "_course_blitter", None)
+    if blitter is None:
+        blitter = figure._course_blitter = Blitter()
+    blitter.draw(canvas)
+    if not isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine | None):
         figure.set_layout_engine("none")
     return _encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
 
@@ -314,6 +321,13 @@ class Explorer:
         self.last_error: Exception | None = None
         self._holding = False
         self._output = widgets.Output()
+        # The figure and the sound travel as binary comm buffers (no base64, no HTML for
+        # the page to sanitise and lay out again); an unchanged value is not sent again.
+        self._image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self._caption = widgets.HTML()
+        self._sound = widgets.Audio(format="wav", autoplay=False, loop=False, controls=True)
+        self._media = widgets.VBox([self._image])
+        self._showing_media = False
         heading = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         self.widget = widgets.VBox([*heading, *self.widgets.values(), self._output])
         for control in self.widgets.values():
@@ -368,6 +382,7 @@ class Explorer:
                 )
         except Exception as error:  # shown in the output area, raised again by set()
             self.last_error = error
+            self._showing_media = False
             self._output.outputs = (
                 {
                     "output_type": "stream",
@@ -387,28 +402,33 @@ class Explorer:
         self.figure_png = _figure_png(figure)
         self.audio = audio
         self.updates += 1
-        self._output.outputs = tuple(self._output_items())
+        self._show_media()
 
-    def _output_items(self) -> list[dict]:
-        items = [
-            {
-                "output_type": "display_data",
-                "data": {
-                    "image/png": base64.b64encode(self.figure_png).decode("ascii"),
-                    "text/plain": f"<Figure: {self.describe()}>",
-                },
-                "metadata": {},
-            }
-        ]
+    def _show_media(self) -> None:
+        """Put the new figure and sound into their widgets (shown again after an error)."""
+        self._image.value = self.figure_png
+        children = (self._image,)
         if self.audio is not None:
-            items.append(
+            self._caption.value = (
+                f'<div style="font-size:0.9em">{html.escape(self.audio.caption())}</div>'
+            )
+            self._sound.value = self.audio.wav_bytes()
+            children = (self._image, self._caption, self._sound)
+        if self._media.children != children:
+            self._media.children = children
+        if not self._showing_media:
+            view = {"version_major": 2, "version_minor": 0, "model_id": self._media.model_id}
+            self._output.outputs = (
                 {
                     "output_type": "display_data",
-                    "data": {"text/html": self.audio._repr_html_(), "text/plain": repr(self.audio)},
+                    "data": {
+                        "application/vnd.jupyter.widget-view+json": view,
+                        "text/plain": "<the explorer's figure and sound>",
+                    },
                     "metadata": {},
-                }
+                },
             )
-        return items
+            self._showing_media = True
 
     def static_html(self) -> str:
         """The current figure and audio as plain HTML, for readers without a kernel."""

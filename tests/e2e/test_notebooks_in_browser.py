@@ -58,7 +58,8 @@ def _problems_in_cell(saved, shown) -> list[str]:
                 f"too small to read (at least {MIN_FIGURE_WIDTH}×{MIN_FIGURE_HEIGHT})"
             )
     for number, player in enumerate(shown["players"], 1):
-        if not player["src"].startswith("data:audio/") or not player["controls"]:
+        # a stored player embeds its sound (data:), a live explorer's arrives as a blob
+        if not player["src"].startswith(("data:audio/", "blob:")) or not player["controls"]:
             problems.append(f"{where}: audio player {number} has no sound or no controls: {player}")
     return problems
 
