@@ -23,9 +23,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-import struct
 import weakref
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +38,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from ._blit import Blitter
-from .figures import DPI
+from .figures import DPI, encode_png
 from .player import AudioPlayer
 
 __all__ = ["Choice", "Explorer", "Slider"]
@@ -218,39 +216,7 @@ def _figure_png(figure: Figure) -> bytes:
     blitter.draw(canvas)
     if not isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine | None):
         figure.set_layout_engine("none")
-    return _encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data)) + kind + data
-        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    )
-
-
-def _encode_png(pixels: np.ndarray) -> bytes:
-    """An RGB image ``(height, width, 3)`` of ``uint8`` as a PNG file, quickly.
-
-    Plots are mostly flat colour, so their rows compress well as they are: written
-    without PNG's per-row prediction filters and with zlib's fastest level, a plot
-    encodes in about a third of the time Pillow takes at its fastest level, into a
-    smaller file. A slider update waits for this.
-    """
-    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3:
-        raise ValueError(
-            f"pixels must be uint8 of shape (height, width, 3), got {pixels.dtype} "
-            f"{pixels.shape}"
-        )
-    height, width, _ = pixels.shape
-    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0: none
-    rows[:, 1:] = pixels.reshape(height, 3 * width)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
-        + _png_chunk(b"IEND", b"")
-    )
+    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3], level=1)
 
 
 @contextmanager
@@ -314,6 +280,8 @@ class Explorer:
         _align(self.controls.values(), self.widgets.values())
         self.updates = 0
         self.figure_png = b""
+        self._pixels = np.zeros((0, 0, 3), dtype=np.uint8)
+        self._stored_png: bytes | None = None
         self._figure: Figure | None = None
         self.audio: AudioPlayer | None = None
         #: The ``extras`` of the last successful render (``None`` for a two-item return).
@@ -400,6 +368,8 @@ class Explorer:
                 plt.close(self._figure)
             self._figure = figure
         self.figure_png = _figure_png(figure)
+        self._pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
+        self._stored_png = None  # made when a static view is asked for
         self.audio = audio
         self.updates += 1
         self._show_media()
@@ -431,8 +401,14 @@ class Explorer:
             self._showing_media = True
 
     def static_html(self) -> str:
-        """The current figure and audio as plain HTML, for readers without a kernel."""
-        image = base64.b64encode(self.figure_png).decode("ascii")
+        """The current figure and audio as plain HTML, for readers without a kernel.
+
+        The figure is the one shown live, every pixel, compressed harder: it is stored
+        in the notebook, while the live one is made quickly for a slider.
+        """
+        if self._stored_png is None:
+            self._stored_png = encode_png(self._pixels, level=9) if self.updates else b""
+        image = base64.b64encode(self._stored_png).decode("ascii")
         audio = self.audio._repr_html_() if self.audio is not None else ""
         heading = f"<p><b>{html.escape(self.title)}</b></p>" if self.title else ""
         return (

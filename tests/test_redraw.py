@@ -10,9 +10,9 @@ import torch
 from PIL import Image
 
 import helpers
-from helpers.explorer import _encode_png as encode_png
 from helpers.explorer import _figure_png
 from helpers.figures import DPI as EXPLORER_DPI
+from helpers.figures import encode_png
 
 RATE = 8000
 
@@ -231,10 +231,32 @@ def test_encode_png_round_trips_exactly():
     with Image.open(io.BytesIO(encode_png(pixels))) as image:
         assert image.format == "PNG" and image.mode == "RGB" and image.size == (53, 37)
         np.testing.assert_array_equal(np.asarray(image), pixels)
-    with pytest.raises(ValueError, match=r"uint8 of shape \(height, width, 3\)"):
+    translucent = np.dstack([pixels, rng.integers(0, 256, size=(37, 53), dtype=np.uint8)])
+    with Image.open(io.BytesIO(encode_png(translucent, level=1))) as image:
+        assert image.mode == "RGBA"
+        np.testing.assert_array_equal(np.asarray(image), translucent)
+    with pytest.raises(ValueError, match=r"uint8 of shape \(height, width, 3 or 4\)"):
         encode_png(pixels.astype(np.float32))
-    with pytest.raises(ValueError, match="got uint8 \\(4, 4, 4\\)"):
-        encode_png(np.zeros((4, 4, 4), dtype=np.uint8))
+    with pytest.raises(ValueError, match="got uint8 \\(4, 4, 5\\)"):
+        encode_png(np.zeros((4, 4, 5), dtype=np.uint8))
+    with pytest.raises(ValueError, match="zlib level from 1 to 9"):
+        encode_png(pixels, level=0)
+
+
+def test_a_shown_figure_is_every_pixel_of_the_figure_in_fewer_bytes():
+    figure, axes = helpers.new_figure(2, 1, sharex=True)
+    noise = np.random.default_rng(1).standard_normal(RATE) * 0.1
+    helpers.plot_waveform(noise, RATE, ax=axes[0])
+    helpers.plot_spectrogram(noise, RATE, ax=axes[1])
+    helpers.figures.figure_png(figure)
+    figure.set_layout_engine("none")  # laid out once: both draws below are the same figure
+    shown = helpers.figures.figure_png(figure)
+    reference = io.BytesIO()
+    figure.savefig(reference, format="png", dpi=figure.dpi)  # matplotlib's own PNG
+    with Image.open(io.BytesIO(shown)) as image, Image.open(reference) as theirs:
+        assert image.mode == "RGB", "an opaque figure needs no alpha channel"
+        np.testing.assert_array_equal(np.asarray(image), np.asarray(theirs.convert("RGB")))
+    assert len(shown) < 0.8 * len(reference.getvalue())
 
 
 def steady_figure():
