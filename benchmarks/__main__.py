@@ -10,10 +10,22 @@ import time
 
 from .report import Table, Target, format_seconds, percentile
 
-SECTIONS = ("notebooks", "explorers", "tests", "plots", "resamplers", "griffinlim", "pipeline")
+SECTIONS = (
+    "notebooks",
+    "explorers",
+    "browser",
+    "sizes",
+    "tests",
+    "plots",
+    "resamplers",
+    "griffinlim",
+    "pipeline",
+)
 
 NOTEBOOK_TARGET = Target(20.0, "<= 20 s execution")
-EXPLORER_TARGET = Target(0.100, "p95 <= 100 ms")
+EXPLORER_TARGET = Target(0.050, "p95 <= 50 ms")
+BROWSER_TARGET = Target(0.100, "p95 <= 100 ms")
+SIZE_TARGET = Target(2.0, "<= 2 MB")
 TESTS_TARGET = Target(120.0, "<= 120 s")
 WAVEFORM_TARGET = Target(0.3, "<= 0.3 s")
 SCALING_TARGET = Target(1.7, ">= 1.7 x one worker", at_least=True)
@@ -23,8 +35,9 @@ CHAIN_TARGET = Target(1.0, "<= 1.00 x audiomentations")
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Time the notebooks, explorers, test command, plot helpers, resamplers "
-        "and Griffin-Lim; print one table with the targets met or missed.",
+        description="Time the notebooks, explorers (in the kernel and in JupyterLab in "
+        "Chromium), test command, plot helpers, resamplers and Griffin-Lim, weigh the "
+        "notebooks; print one table with the targets met or missed.",
     )
     parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
                         help=f"run only this section (repeatable): {', '.join(SECTIONS)}")
@@ -34,6 +47,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                         help="only notebooks whose file name contains TEXT (repeatable)")
     parser.add_argument("--updates", type=int, default=30,
                         help="explorer updates timed per explorer (at least 30; default 30)")
+    parser.add_argument("--presses", type=int, default=20,
+                        help="arrow-key presses timed per explorer in the browser (default 20)")
+    parser.add_argument("--drags", type=int, default=5,
+                        help="slider drags timed per explorer in the browser (default 5)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the explorer settings")
     parser.add_argument("--threads", type=int, metavar="N",
                         help="limit torch and BLAS to N threads everywhere (kernels and "
@@ -41,6 +58,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     arguments = parser.parse_args(argv)
     if arguments.updates < 30:
         parser.error("--updates must be at least 30, so that p95 means something")
+    if arguments.presses + arguments.drags < 20 or min(arguments.presses, arguments.drags) < 0:
+        parser.error("--presses and --drags must add up to at least 20, so that p95 means "
+                     "something")
     return arguments
 
 
@@ -81,6 +101,56 @@ def notebook_section(table: Table, arguments, wanted: set[str]) -> None:
                 details += f", {len(explorer.failures)} refused"
             table.row(name, f"p50 {format_seconds(p50)}, p95 {format_seconds(p95)}", details,
                       EXPLORER_TARGET, p95)
+
+
+def browser_section(table: Table, arguments) -> None:
+    from .browser import run
+    from .notebooks import notebook_paths
+
+    try:
+        results = run(notebook_paths(arguments.notebook), arguments.presses, arguments.drags)
+    except RuntimeError as error:
+        table.section("Explorers in JupyterLab + Chromium")
+        table.row("browser run", "not run", str(error)[:100], BROWSER_TARGET, math.inf)
+        return
+    table.section(
+        f"Explorers in JupyterLab + Chromium: {arguments.presses} arrow keys + "
+        f"{arguments.drags} drags each, input event to new figure decoded and new audio in place"
+    )
+    for result in results:
+        if result.error:
+            table.row(result.name[:2], "FAILED", result.error[:100], BROWSER_TARGET, math.inf)
+        for explorer in result.explorers:
+            name = f"{result.name[:2]} explorer {explorer.index + 1}"
+            if explorer.title:
+                name += f" ({explorer.title[:40]})"
+            waits = [update.ms / 1000 for update in explorer.updates]
+            if not waits or explorer.errors:
+                problem = explorer.errors[0] if explorer.errors else "no update timed"
+                table.row(name, "FAILED", problem[:100], BROWSER_TARGET, math.inf)
+                continue
+            parts = []
+            for action in ("key", "drag", "select"):
+                some = [u.ms / 1000 for u in explorer.updates if u.action == action]
+                if some:
+                    parts.append(f"{action} p95 {format_seconds(percentile(some, 95))}")
+            figure = [update.figure_ms / 1000 for update in explorer.updates]
+            parts.append(f"figure alone p95 {format_seconds(percentile(figure, 95))}")
+            table.row(name, f"p50 {format_seconds(percentile(waits, 50))}, "
+                      f"p95 {format_seconds(percentile(waits, 95))}", "; ".join(parts),
+                      BROWSER_TARGET, percentile(waits, 95))
+
+
+def sizes_section(table: Table, arguments) -> None:
+    from .browser import notebook_sizes
+    from .notebooks import notebook_paths
+
+    table.section("Notebook files as committed: size, and what embedded players and PNGs take")
+    for size in notebook_sizes(notebook_paths(arguments.notebook)):
+        table.row(size.name, f"{size.total_bytes / 1e6:.2f} MB",
+                  f"{size.players} players {size.audio_bytes / 1e6:.2f} MB, "
+                  f"{size.figures} PNGs {size.image_bytes / 1e6:.2f} MB (base64)",
+                  SIZE_TARGET, size.total_bytes / 1e6)
 
 
 def tests_section(table: Table) -> None:
@@ -221,6 +291,10 @@ def main(argv: list[str]) -> int:
     )
     if wanted & {"notebooks", "explorers"}:
         notebook_section(table, arguments, wanted)
+    if "browser" in wanted:
+        browser_section(table, arguments)
+    if "sizes" in wanted:
+        sizes_section(table, arguments)
     if "tests" in wanted:
         tests_section(table)
     if "plots" in wanted:

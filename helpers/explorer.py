@@ -23,9 +23,7 @@ from __future__ import annotations
 import base64
 import html
 import math
-import struct
 import weakref
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,8 +35,10 @@ import numpy as np
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-from .figures import DPI
+from ._blit import Blitter
+from .figures import DPI, encode_png
 from .player import AudioPlayer
 
 __all__ = ["Choice", "Explorer", "Slider"]
@@ -201,49 +201,22 @@ def _figure_png(figure: Figure) -> bytes:
     """Draw ``figure`` and encode it as PNG, as the inline backend shows it.
 
     The first draw runs the figure's layout engine; the layout is then kept (the
-    engine is switched off), so redrawing a reused figure skips it.
+    engine is switched off), so redrawing a reused figure skips it. When a redraw
+    changed only what its ``redraw`` block drew (and the axes' titles), only that is
+    drawn again, onto cached layers of the rest (:class:`helpers._blit.Blitter`).
     """
     canvas = figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):
         canvas = FigureCanvasAgg(figure)
     if figure.dpi != DPI:
         figure.set_dpi(DPI)
-    canvas.draw()
-    if figure.get_layout_engine() is not None:
+    blitter = getattr(figure, "_course_blitter", None)
+    if blitter is None:
+        blitter = figure._course_blitter = Blitter()
+    blitter.draw(canvas)
+    if not isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine | None):
         figure.set_layout_engine("none")
-    return _encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data)) + kind + data
-        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    )
-
-
-def _encode_png(pixels: np.ndarray) -> bytes:
-    """An RGB image ``(height, width, 3)`` of ``uint8`` as a PNG file, quickly.
-
-    Plots are mostly flat colour, so their rows compress well as they are: written
-    without PNG's per-row prediction filters and with zlib's fastest level, a plot
-    encodes in about a third of the time Pillow takes at its fastest level, into a
-    smaller file. A slider update waits for this.
-    """
-    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3:
-        raise ValueError(
-            f"pixels must be uint8 of shape (height, width, 3), got {pixels.dtype} "
-            f"{pixels.shape}"
-        )
-    height, width, _ = pixels.shape
-    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0: none
-    rows[:, 1:] = pixels.reshape(height, 3 * width)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
-        + _png_chunk(b"IEND", b"")
-    )
+    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3], level=1)
 
 
 @contextmanager
@@ -307,6 +280,8 @@ class Explorer:
         _align(self.controls.values(), self.widgets.values())
         self.updates = 0
         self.figure_png = b""
+        self._pixels = np.zeros((0, 0, 3), dtype=np.uint8)
+        self._stored_png: bytes | None = None
         self._figure: Figure | None = None
         self.audio: AudioPlayer | None = None
         #: The ``extras`` of the last successful render (``None`` for a two-item return).
@@ -314,6 +289,13 @@ class Explorer:
         self.last_error: Exception | None = None
         self._holding = False
         self._output = widgets.Output()
+        # The figure and the sound travel as binary comm buffers (no base64, no HTML for
+        # the page to sanitise and lay out again); an unchanged value is not sent again.
+        self._image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self._caption = widgets.HTML()
+        self._sound = widgets.Audio(format="wav", autoplay=False, loop=False, controls=True)
+        self._media = widgets.VBox([self._image])
+        self._showing_media = False
         heading = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         self.widget = widgets.VBox([*heading, *self.widgets.values(), self._output])
         for control in self.widgets.values():
@@ -368,6 +350,7 @@ class Explorer:
                 )
         except Exception as error:  # shown in the output area, raised again by set()
             self.last_error = error
+            self._showing_media = False
             self._output.outputs = (
                 {
                     "output_type": "stream",
@@ -385,34 +368,47 @@ class Explorer:
                 plt.close(self._figure)
             self._figure = figure
         self.figure_png = _figure_png(figure)
+        self._pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
+        self._stored_png = None  # made when a static view is asked for
         self.audio = audio
         self.updates += 1
-        self._output.outputs = tuple(self._output_items())
+        self._show_media()
 
-    def _output_items(self) -> list[dict]:
-        items = [
-            {
-                "output_type": "display_data",
-                "data": {
-                    "image/png": base64.b64encode(self.figure_png).decode("ascii"),
-                    "text/plain": f"<Figure: {self.describe()}>",
-                },
-                "metadata": {},
-            }
-        ]
+    def _show_media(self) -> None:
+        """Put the new figure and sound into their widgets (shown again after an error)."""
+        self._image.value = self.figure_png
+        children = (self._image,)
         if self.audio is not None:
-            items.append(
+            self._caption.value = (
+                f'<div style="font-size:0.9em">{html.escape(self.audio.caption())}</div>'
+            )
+            self._sound.value = self.audio.wav_bytes()
+            children = (self._image, self._caption, self._sound)
+        if self._media.children != children:
+            self._media.children = children
+        if not self._showing_media:
+            view = {"version_major": 2, "version_minor": 0, "model_id": self._media.model_id}
+            self._output.outputs = (
                 {
                     "output_type": "display_data",
-                    "data": {"text/html": self.audio._repr_html_(), "text/plain": repr(self.audio)},
+                    "data": {
+                        "application/vnd.jupyter.widget-view+json": view,
+                        "text/plain": "<the explorer's figure and sound>",
+                    },
                     "metadata": {},
-                }
+                },
             )
-        return items
+            self._showing_media = True
 
     def static_html(self) -> str:
-        """The current figure and audio as plain HTML, for readers without a kernel."""
-        image = base64.b64encode(self.figure_png).decode("ascii")
+        """The current figure and audio as plain HTML, for readers without a kernel.
+
+        The figure is the one shown live, every pixel, compressed harder: it is stored
+        in the notebook, while the live one is made quickly for a slider.
+        """
+        if self._stored_png is None:
+            self._stored_png = encode_png(self._pixels, level=9) if self.updates else b""
+        image = base64.b64encode(self._stored_png).decode("ascii")
         audio = self.audio._repr_html_() if self.audio is not None else ""
         heading = f"<p><b>{html.escape(self.title)}</b></p>" if self.title else ""
         return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 
 import ipywidgets as widgets
@@ -10,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from PIL import Image
 
 import helpers
 
@@ -125,7 +127,11 @@ def test_mimebundle(made):
     assert "Tone &lt;demo&gt;" in markup
     match = re.search(r'<img alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)"/>', markup)
     assert match
-    assert base64.b64decode(match.group(1)) == explorer.figure_png
+    stored = base64.b64decode(match.group(1))
+    assert len(stored) < len(explorer.figure_png), "the stored copy is compressed harder"
+    live_png = io.BytesIO(explorer.figure_png)
+    with Image.open(io.BytesIO(stored)) as image, Image.open(live_png) as live:
+        np.testing.assert_array_equal(np.asarray(image), np.asarray(live))
     assert "<audio" in markup
     assert bundle["text/plain"] == "Explorer(Cutoff = 300 Hz, Gain = 0.5, Shape = Sine wave)"
     assert "0x" not in bundle["text/plain"]
@@ -145,12 +151,38 @@ def test_static_html_follows_set(made):
     assert "Cutoff = 1.5e+03 Hz" in explorer.static_html()
 
 
-def test_output_area_shows_figure_and_audio(made):
+def shown_view(explorer) -> widgets.Widget:
+    """The widget the explorer's output area shows."""
+    (output,) = explorer._output.outputs
+    model_id = output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert model_id == explorer._media.model_id
+    return explorer._media
+
+
+def test_output_area_shows_figure_and_audio_as_binary_widgets(made):
     _, explorer = made
-    outputs = explorer._output.outputs
-    assert len(outputs) == 2
-    assert "image/png" in outputs[0]["data"]
-    assert "<audio" in outputs[1]["data"]["text/html"]
+    image, caption, sound = shown_view(explorer).children
+    assert isinstance(image, widgets.Image) and image.format == "png"
+    assert image.value == explorer.figure_png  # bytes: a binary comm buffer, not base64
+    assert isinstance(sound, widgets.Audio) and sound.format == "wav"
+    assert sound.value == explorer.audio.wav_bytes()
+    assert (sound.autoplay, sound.loop, sound.controls) == (False, False, True)
+    assert "-6.0 dBFS" in caption.value  # the caption names the true level: no renormalising
+
+
+def test_an_update_sends_only_what_changed(made):
+    _, explorer = made
+    view = shown_view(explorer)
+    image, _caption, sound = view.children
+    sent = []
+    image.observe(lambda change: sent.append("figure"), names="value")
+    sound.observe(lambda change: sent.append("sound"), names="value")
+    explorer.set(cutoff_hz=1000.0)
+    assert sent == ["figure", "sound"]
+    assert shown_view(explorer) is view, "the view stays; only its values change"
+    sent.clear()
+    explorer.set(cutoff_hz=1000.0)  # the same setting again: same pixels, same sound
+    assert sent == []
 
 
 def test_failing_render_raises_from_set_and_shows_the_error(made):
@@ -166,7 +198,7 @@ def test_failing_render_raises_from_set_and_shows_the_error(made):
     explorer.set(cutoff_hz=1000.0)
     assert explorer.last_error is None
     assert explorer.updates == 2
-    assert len(explorer._output.outputs) == 2
+    assert shown_view(explorer).children[0].value == explorer.figure_png
 
 
 def test_render_that_fails_from_the_start(figures_stay_closed):
@@ -181,7 +213,7 @@ def test_render_without_audio(figures_stay_closed):
     explorer = helpers.Explorer(lambda gain: (helpers.new_figure()[0], None), [CONTROLS[1]])
     assert explorer.audio is None
     assert "<audio" not in explorer.static_html()
-    assert len(explorer._output.outputs) == 1
+    assert shown_view(explorer).children == (explorer._image,)
 
 
 def test_linear_slider_widget():

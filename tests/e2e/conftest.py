@@ -16,43 +16,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from lab_server import CHROMIUM_FLAGS, VIEWPORT, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artifacts" / "browser"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-quic",
-    "--metrics-recording-only",
-    "--autoplay-policy=user-gesture-required",
-]
-VIEWPORT = {"width": 1400, "height": 900}
 
 
 def _unavailable(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}")
-
-
-def chromium_path() -> str | None:
-    """``$COURSE_CHROMIUM``, or Debian's chromium on the PATH."""
-    wanted = os.environ.get("COURSE_CHROMIUM")
-    if wanted:
-        return wanted if Path(wanted).exists() else None
-    return next(filter(None, map(shutil.which, CHROMIUM_CANDIDATES)), None)
 
 
 @pytest.fixture(scope="session")
@@ -183,3 +157,19 @@ def pytest_runtest_makereport(item, call):
         return
     listing = "\n".join(str(path) for path in saved)
     report.sections.append(("browser artefacts", listing))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the explorer latencies the browser tests measured (also from xdist workers)."""
+    lines = [
+        line
+        for report in terminalreporter.stats.get("passed", [])
+        + terminalreporter.stats.get("failed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "explorer_latency"
+        for line in value
+    ]
+    if lines:
+        terminalreporter.section("explorer latency in the browser (key press or drag release)")
+        for line in lines:
+            terminalreporter.write_line(line)

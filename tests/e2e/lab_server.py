@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,36 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-quic",
+    "--metrics-recording-only",
+    "--autoplay-policy=user-gesture-required",
+]
+#: The browser window the tests and the benchmark use.
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+def chromium_path() -> str | None:
+    """``$COURSE_CHROMIUM``, or Debian's chromium on the PATH."""
+    wanted = os.environ.get("COURSE_CHROMIUM")
+    if wanted:
+        return wanted if Path(wanted).exists() else None
+    return next(filter(None, map(shutil.which, CHROMIUM_CANDIDATES)), None)
+
 
 #: Seconds to wait for the server to answer before giving up.
 START_TIMEOUT_S = 120.0
