@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FixedLocator, Formatter, Locator, MaxNLocator
 
 __all__ = ["Blitter"]
 
@@ -91,6 +92,20 @@ def _state(artist: Artist) -> tuple:
     return (id(artist), artist.get_visible(), artist.zorder)
 
 
+def _ticker(ticker: Locator | Formatter) -> object:
+    """What a tick locator or formatter places and writes: its values for the kinds a plot
+    helper sets anew on every call (fixed ticks and labels, whole-number ticks), so that
+    an equal one made again compares equal; the object itself for any other kind."""
+    if isinstance(ticker, FixedLocator):
+        return ("fixed", tuple(np.asarray(ticker.locs).tolist()), ticker.nbins)
+    if isinstance(ticker, FixedFormatter):
+        return ("labels", tuple(ticker.seq), ticker.offset_string)
+    if type(ticker) is MaxNLocator:
+        settings = {key: value for key, value in vars(ticker).items() if key != "axis"}
+        return ("max-n", repr(sorted(settings.items())))
+    return id(ticker)
+
+
 def _signature(figure: Figure, levels: list[Level]) -> tuple:
     """Everything the cached layers depend on; equal signatures, equal layers."""
     changing = {id(artist) for level in levels for artist in level[0]}
@@ -100,8 +115,8 @@ def _signature(figure: Figure, levels: list[Level]) -> tuple:
         parts.append((
             id(axis), tuple(axis.get_position().bounds), axis.get_xlim(), axis.get_ylim(),
             axis.get_xscale(), axis.get_yscale(), axis.get_xlabel(), axis.get_ylabel(),
-            id(axis.xaxis.get_major_locator()), id(axis.yaxis.get_major_locator()),
-            id(axis.xaxis.get_major_formatter()), id(axis.yaxis.get_major_formatter()),
+            _ticker(axis.xaxis.get_major_locator()), _ticker(axis.yaxis.get_major_locator()),
+            _ticker(axis.xaxis.get_major_formatter()), _ticker(axis.yaxis.get_major_formatter()),
             axis.axison, str(axis.get_facecolor()),
         ))
         parts.append(tuple(

@@ -314,6 +314,8 @@ def plot_feature(
     top_db: float | None = 80.0,
     colorbar_label: str | None = None,
     symmetric: bool = False,
+    vmin: float | None = None,
+    vmax: float | None = None,
     **kwargs: Any,
 ) -> AxesImage | QuadMesh:
     """Show a precomputed matrix: a spectrogram, mel spectrogram or MFCC.
@@ -344,6 +346,10 @@ def plot_feature(
     symmetric : bool
         Centre the colour scale on 0, for signed values such as MFCCs (use a
         diverging ``cmap``).
+    vmin, vmax : float or None
+        A fixed colour range, e.g. so that an explorer's colour bar stays the same from
+        one setting to the next; by default it follows the data (and ``top_db``,
+        ``symmetric``).
     **kwargs
         To ``Axes.imshow`` / ``Axes.pcolormesh``, e.g. ``cmap="coolwarm"``.
 
@@ -354,13 +360,20 @@ def plot_feature(
     data = as_waveform(matrix, "matrix", check_layout=False).astype(np.float64)
     if to_db:
         data = power_db(data)
-    vmax = float(data.max())
-    vmin = vmax - top_db if to_db and top_db is not None else float(data.min())
+    high = float(data.max())
+    low = high - top_db if to_db and top_db is not None else float(data.min())
     if symmetric:
         if to_db:
             raise ValueError("symmetric colours are for signed values, not with to_db=True")
-        vmax = float(np.abs(data).max())
-        vmin = -vmax
+        high = float(np.abs(data).max())
+        low = -high
+    if vmin is not None or vmax is not None:
+        vmin = low if vmin is None else float(vmin)
+        vmax = high if vmax is None else float(vmax)
+        if not vmin < vmax:
+            raise ValueError(f"a colour range needs vmin < vmax, got vmin={vmin}, vmax={vmax}")
+    else:
+        vmin, vmax = low, high
     if (sample_rate is None) != (hop_length is None):
         raise ValueError("give both sample_rate and hop_length to label time, or neither")
     hop = 1.0 if sample_rate is None else hop_length / check_sample_rate(sample_rate)

@@ -420,14 +420,16 @@ def device_aliasing_db(
 def draw_resampling(
     output: ArrayLike, output_rate: int, sweep: Sweep, *, axes: Sequence[Axes]
 ) -> ResamplingQuality:
-    """The resampling explorer's two panels: the swept output (left, from 500 Hz, the new
-    Nyquist frequency dashed) and the gain for each input frequency (right, from 1 kHz),
-    titled with the worst alias and the pass-band loss. Returns what it measured."""
+    """The resampling explorer's two panels: the swept output (left, from 500 Hz, up to the
+    input's Nyquist frequency whatever the new rate, the new Nyquist frequency dashed) and
+    the gain for each input frequency (right, from 1 kHz), titled with the worst alias and
+    the pass-band loss. Returns what it measured."""
     quality = measure_resampling(output, output_rate, sweep)
     left, right = axes
     title = f"{sweep.sample_rate / 1000:g} → {output_rate / 1000:g} kHz"
     plot_sweep(output, output_rate, sweep=sweep, ax=left, show_nyquist_of=output_rate, f_min=500,
                colorbar=False, title=title)
+    left.set_ylim(0, sweep.sample_rate / 2)  # the same axes at every rate: a redraw can blit
     plot_gain(output, output_rate, sweep=sweep, ax=right, f_min=1000)
     right.set_title(
         f"worst alias {quality.aliasing_db:.0f} dB (1.5 s sweep), loss at "

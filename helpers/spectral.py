@@ -26,6 +26,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import QuadMesh
 from matplotlib.image import AxesImage
+from matplotlib.ticker import FixedFormatter
 
 from .measure import stft_window
 from .plots import plot_feature
@@ -321,7 +322,7 @@ def plot_mel_spectrogram(
     if y_axis == "mel":
         ticks = [hz for hz in _MEL_TICKS_HZ if f_min <= hz <= f_max]
         image.axes.set_yticks(hz_to_mel(np.array(ticks, dtype=float), mel_scale))
-        image.axes.set_yticklabels([f"{hz:g}" for hz in ticks])
+        image.axes.yaxis.set_major_formatter(FixedFormatter([f"{hz:g}" for hz in ticks]))
     return image
 
 

@@ -179,3 +179,12 @@ def test_figures_show_as_whole_png_in_ipython():
     png = data["image/png"]
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (figures.HALF_WIDTH * figures.DPI, figures.ROW_HEIGHT * figures.DPI)
+
+
+def test_plot_feature_takes_a_fixed_colour_range():
+    """An explorer fixes the colour range so its colour bar stays from step to step."""
+    _figure, ax = helpers.new_figure()
+    image = helpers.plot_feature(np.linspace(-1, 1, 12).reshape(3, 4), ax=ax, vmin=-3, vmax=3)
+    assert image.get_clim() == (-3.0, 3.0)
+    with pytest.raises(ValueError, match="needs vmin < vmax"):
+        helpers.plot_feature(np.zeros((3, 4)), ax=ax, vmin=1, vmax=1)

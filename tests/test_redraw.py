@@ -321,3 +321,24 @@ def test_a_figure_without_redraw_blocks_is_drawn_in_full():
     ax.lines[0].set_ydata(tone(880))
     _figure_png(figure)
     assert figure._course_blitter.last == "full"
+
+
+def test_ticks_set_again_to_the_same_values_still_blit():
+    """A plot helper that sets fixed ticks and labels, or whole-number ticks, on every call
+    (the mel and MFCC plots) makes new tick objects: equal ones must not force a full draw."""
+    figure, (mel_ax, mfcc_ax) = helpers.new_figure(2, 1, height=4.0, sharex=True)
+    frames = np.linspace(0, 1, 40 * 50).reshape(40, 50)
+    kinds = []
+    for shift in (0.0, 0.1, 0.2, 0.3):
+        with helpers.redraw(figure):
+            helpers.spectral.plot_mel_spectrogram(
+                frames + shift, RATE, hop_length=160, ax=mel_ax, f_min=20, f_max=7600,
+                vmin=0, vmax=2,
+            )
+            mel_ax.set_ylim(*helpers.spectral.hz_to_mel(np.array([20.0, 7600.0])))
+            helpers.plot_feature(frames[:13] - shift, RATE, hop_length=160, ax=mfcc_ax,
+                                 vmin=-2, vmax=2)
+        _figure_png(figure)
+        kinds.append(figure._course_blitter.last)
+    assert kinds == ["full", "full", "cache+blit", "blit"]
+    assert_same_picture(_figure_png(figure), full_draw(figure))
