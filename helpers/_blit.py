@@ -20,6 +20,7 @@ when it differs, the figure is drawn in full, and cached again once it stays the
 
 from __future__ import annotations
 
+from functools import partial
 from operator import attrgetter
 
 import numpy as np
@@ -29,7 +30,14 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.ticker import FixedFormatter, FixedLocator, Formatter, Locator, MaxNLocator
+from matplotlib.ticker import (
+    FixedFormatter,
+    FixedLocator,
+    Formatter,
+    FuncFormatter,
+    Locator,
+    MaxNLocator,
+)
 
 __all__ = ["Blitter"]
 
@@ -100,6 +108,10 @@ def _ticker(ticker: Locator | Formatter) -> object:
         return ("fixed", tuple(np.asarray(ticker.locs).tolist()), ticker.nbins)
     if isinstance(ticker, FixedFormatter):
         return ("labels", tuple(ticker.seq), ticker.offset_string)
+    if isinstance(ticker, FuncFormatter) and isinstance(ticker.func, partial):
+        # the labels of ``set_ticks(ticks, labels)``: a dict of tick -> label in a partial
+        call = ticker.func
+        return ("labels-of", call.func, repr(call.args), repr(sorted(call.keywords.items())))
     if type(ticker) is MaxNLocator:
         settings = {key: value for key, value in vars(ticker).items() if key != "axis"}
         return ("max-n", repr(sorted(settings.items())))

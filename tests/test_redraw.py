@@ -342,3 +342,18 @@ def test_ticks_set_again_to_the_same_values_still_blit():
         kinds.append(figure._course_blitter.last)
     assert kinds == ["full", "full", "cache+blit", "blit"]
     assert_same_picture(_figure_png(figure), full_draw(figure))
+
+
+def test_tick_labels_set_again_with_set_ticks_still_blit():
+    figure, ax = helpers.new_figure()
+    ax.set_ylim(-1, 1)
+    kinds = []
+    for frequency in (300, 400, 500, 600):
+        with helpers.redraw(figure):
+            helpers.plot_waveform(tone(frequency), RATE, ax=ax)
+            ax.set_xticks([0.25, 0.5], ["a quarter", "a half"])
+            ax.set_xlim(0, 1)
+        _figure_png(figure)
+        kinds.append(figure._course_blitter.last)
+    assert kinds == ["full", "full", "cache+blit", "blit"]
+    assert_same_picture(_figure_png(figure), full_draw(figure))
