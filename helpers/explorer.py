@@ -403,11 +403,14 @@ class Explorer:
     def static_html(self) -> str:
         """The current figure and audio as plain HTML, for readers without a kernel.
 
-        The figure is the one shown live, every pixel, compressed harder: it is stored
+        The figure is the one shown live, compressed harder (as a palette image when
+        that is visually lossless, :func:`helpers.figures.palette_image`): it is stored
         in the notebook, while the live one is made quickly for a slider.
         """
         if self._stored_png is None:
-            self._stored_png = encode_png(self._pixels, level=9) if self.updates else b""
+            self._stored_png = (
+                encode_png(self._pixels, level=9, palette=True) if self.updates else b""
+            )
         image = base64.b64encode(self._stored_png).decode("ascii")
         audio = self.audio._repr_html_() if self.audio is not None else ""
         heading = f"<p><b>{html.escape(self.title)}</b></p>" if self.title else ""

@@ -11,7 +11,17 @@ import soundfile
 
 from .validation import ArrayLike, amplitude_db, as_waveform, check_sample_rate
 
-__all__ = ["AudioPlayer", "play"]
+__all__ = ["OPUS_BITRATE_PER_CHANNEL", "OPUS_RATES", "AudioPlayer", "play"]
+
+#: Sample rates Opus codes as they are (any other rate would need resampling: FLAC then).
+OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
+#: Target bit rate of a stored player's Opus stream, per channel, in bit/s (variable).
+#: Xiph's recommended settings call 128 kb/s Opus "pretty much transparent" for fullband
+#: stereo music; this is as much per channel, for clips of 8 kHz bandwidth or less mostly.
+OPUS_BITRATE_PER_CHANNEL = 64_000
+#: The decoded Opus stream must have each channel's RMS level within this many dB of the
+#: samples', or the player stores FLAC instead.
+OPUS_LEVEL_TOLERANCE_DB = 0.1
 
 
 class AudioPlayer:
@@ -71,13 +81,64 @@ class AudioPlayer:
         soundfile.write(buffer, samples, self.sample_rate, format="FLAC", subtype="PCM_16")
         return buffer.getvalue()
 
+    def opus_bytes(self) -> bytes | None:
+        """The 16-bit samples of :meth:`wav_bytes` as Ogg Opus, or None where that fails.
+
+        Variable bit rate, :data:`OPUS_BITRATE_PER_CHANNEL` per channel. None when the
+        rate is not one Opus codes (:data:`OPUS_RATES`), or when the decoded stream
+        (pre-skip removed by the decoder) differs from the samples in length, in a
+        channel's RMS level by more than :data:`OPUS_LEVEL_TOLERANCE_DB`, or peaks
+        beyond full scale (the codec can overshoot a loud peak): it would clip.
+        """
+        if self.sample_rate not in OPUS_RATES:
+            return None
+        samples, _ = soundfile.read(io.BytesIO(self.wav_bytes()), dtype="float32", always_2d=True)
+        if not np.any(samples):
+            return None
+        # libsndfile maps a compression level in [0, 1] linearly onto 256 to 6 kb/s per channel
+        level = 1.0 - (OPUS_BITRATE_PER_CHANNEL - 6000) / 250_000
+        buffer = io.BytesIO()
+        soundfile.write(  # variable bit rate: libopus's default
+            buffer,
+            samples,
+            self.sample_rate,
+            format="OGG",
+            subtype="OPUS",
+            compression_level=level,
+        )
+        decoded, rate = soundfile.read(
+            io.BytesIO(buffer.getvalue()), dtype="float32", always_2d=True
+        )
+        if rate != self.sample_rate or decoded.shape != samples.shape:
+            return None
+        if float(np.max(np.abs(decoded))) > 1.0:
+            return None
+        source_db = np.array([amplitude_db(float(np.sqrt(np.mean(c**2)))) for c in samples.T])
+        coded_db = np.array([amplitude_db(float(np.sqrt(np.mean(c**2)))) for c in decoded.T])
+        if np.max(np.abs(coded_db - source_db)) > OPUS_LEVEL_TOLERANCE_DB:
+            return None
+        return buffer.getvalue()
+
+    def stored_audio(self) -> tuple[str, bytes]:
+        """What a notebook stores for this player: ``(mime_type, file_bytes)``.
+
+        Ogg Opus (:meth:`opus_bytes`) where it can be made and is smaller than FLAC, else
+        FLAC (:meth:`flac_bytes`, lossless): never renormalised, never clipped.
+        """
+        flac = self.flac_bytes()
+        opus = self.opus_bytes()
+        if opus is not None and len(opus) < len(flac):
+            return "audio/ogg", opus
+        return "audio/flac", flac
+
     def _repr_html_(self) -> str:
-        # FLAC, not WAV: the same samples in about half the bytes, so notebooks stay small
-        payload = base64.b64encode(self.flac_bytes()).decode("ascii")
+        # Opus (or FLAC), not WAV: a fraction of the bytes, so notebooks stay small
+        mime, data = self.stored_audio()
+        payload = base64.b64encode(data).decode("ascii")
         return (
             '<div class="course-audio"><div style="font-size:0.9em">'
             f"{html.escape(self.caption())}</div>"
-            f'<audio controls preload="none" src="data:audio/flac;base64,{payload}"></audio></div>'
+            f'<audio controls preload="none" src="data:{mime};base64,{payload}"></audio></div>'
         )
 
     def __repr__(self) -> str:

@@ -1,0 +1,88 @@
+"""Stored figures as 8-bit palette PNGs: exact up to 256 colours, else within a stated bound."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import helpers
+from helpers.figures import (
+    PALETTE_FAR_FRACTION,
+    PALETTE_FAR_LEVELS,
+    PALETTE_MEAN_ERROR,
+    encode_png,
+    figure_png,
+    palette_image,
+)
+
+RATE = 16000
+
+
+def decoded(png):
+    with Image.open(io.BytesIO(png)) as image:
+        return image.mode, np.asarray(image.convert("RGB")).astype(np.int16)
+
+
+def course_figure():
+    """A waveform over a spectrogram with its colour bar: a colour map plus antialiased text."""
+    figure, axes = helpers.new_figure(2, 1, sharex=True)
+    times = np.arange(RATE) / RATE
+    noise = np.random.default_rng(1).standard_normal(RATE) * 0.05
+    chirp = 0.5 * np.sin(2 * np.pi * (200 + 3000 * times) * times) + noise
+    helpers.plot_waveform(chirp, RATE, ax=axes[0], title="chirp")
+    helpers.plot_spectrogram(chirp, RATE, ax=axes[1])
+    return figure
+
+
+def test_few_colours_are_stored_exactly_as_a_palette():
+    rng = np.random.default_rng(0)
+    colours = rng.integers(0, 256, size=(200, 3), dtype=np.uint8)
+    pixels = colours[rng.integers(0, 200, size=(60, 90))]
+    png = encode_png(pixels, palette=True)
+    mode, back = decoded(png)
+    assert mode == "P"
+    np.testing.assert_array_equal(back, pixels)
+    assert palette_image(pixels)[2] is True
+    assert len(png) < len(encode_png(pixels))
+
+
+def test_a_course_figure_is_a_palette_within_the_bound_and_smaller():
+    figure = course_figure()
+    png = figure_png(figure)
+    rgb = np.asarray(figure.canvas.buffer_rgba())[..., :3]
+    assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 256  # so it is quantised, not exact
+    mode, back = decoded(png)
+    assert mode == "P"
+    error = np.abs(back - rgb)
+    # measured independently of palette_image, from the decoded file
+    assert error.mean() <= PALETTE_MEAN_ERROR
+    assert np.mean(error.max(axis=2) > PALETTE_FAR_LEVELS) <= PALETTE_FAR_FRACTION
+    assert (back[0, 0] == 255).all() and (rgb[0, 0] == 255).all()  # white stays white
+    assert len(png) < 0.75 * len(encode_png(np.ascontiguousarray(rgb)))
+
+
+def test_many_colours_with_no_close_palette_stay_rgb_and_exact():
+    pixels = np.random.default_rng(2).integers(0, 256, size=(64, 64, 3), dtype=np.uint8)
+    assert palette_image(pixels) is None
+    mode, back = decoded(encode_png(pixels, palette=True))
+    assert mode == "RGB"
+    np.testing.assert_array_equal(back, pixels)
+
+
+def test_rgba_and_the_default_are_untouched():
+    pixels = np.full((8, 8, 4), 255, dtype=np.uint8)
+    pixels[..., 3] = 128
+    with Image.open(io.BytesIO(encode_png(pixels, palette=True))) as image:
+        assert image.mode == "RGBA"
+    with Image.open(io.BytesIO(encode_png(pixels[..., :3]))) as image:
+        assert image.mode == "RGB"  # palette=False: the explorers' live encoding
+
+
+@pytest.mark.parametrize("colours", [1, 256])
+def test_palette_edges(colours):
+    pixels = np.zeros((4, colours, 3), dtype=np.uint8)
+    pixels[:, :, 0] = np.arange(colours)
+    mode, back = decoded(encode_png(pixels, palette=True))
+    assert mode == "P"
+    np.testing.assert_array_equal(back, pixels)
