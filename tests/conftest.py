@@ -21,9 +21,17 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the browser tests first: they take longest, so with two workers (pyproject.toml)
-    the other one runs everything else meanwhile instead of waiting for them at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+    """Longest first: the browser tests (one notebook per test class), then the notebooks
+    under nbval, then the unit tests. The two workers (pyproject.toml) take the next group
+    (a test class, a notebook, a module) as they become free, so the short unit tests
+    fill the end of the run instead of a long notebook holding it up."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser") is not None:
+            return 0
+        return 1 if item.path.suffix == ".ipynb" else 2
+
+    items.sort(key=rank)
 
 
 def _interrupt(signum: int, _frame) -> None:

@@ -1,23 +1,30 @@
 """The student edition (``course.py student``) and the reading site's build (``course.py site``).
 
-The student edition of the whole course is built once and executed top to bottom, one
-notebook after the other, in this module's fixture: no cell may fail, every exercise stub
-must answer "not solved yet", and no reference solution may be left. The per-topic
+The student edition of the whole course is built once in this module's fixture and
+compared with the teacher's notebooks, which nbval runs top to bottom in every test run:
+it is the same notebook less its solution cells, which bind no name, so it runs as the
+teacher's does (one built edition is also run here); every exercise stub answers
+"not solved yet"; and no reference solution is left. The per-topic
 ``tests/test_exercises_*.py`` prove that the reference solutions pass their checkers. The
 reading site is checked in a browser in ``tests/e2e/test_site.py``.
 """
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import importlib
 import inspect
+import io
 import pkgutil
+import random
 import re
 from pathlib import Path
 
-import nbclient
 import nbformat
+import numpy as np
 import pytest
+import torch
 from bs4 import BeautifulSoup
 
 import helpers.exercises
@@ -119,52 +126,152 @@ def _code_lines(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def student_edition(tmp_path_factory):
-    """The course's student edition, built, then executed: {name: (teacher, student)}.
-
-    The notebooks run one after the other in one kernel, which starts once and imports
-    torch, torchaudio and librosa once (most of a notebook's run time here), with a
-    ``%reset -f`` before each notebook, so that each starts from an empty namespace: a
-    name that only a removed solution cell defined fails as it would in a fresh kernel.
-    nbval runs every teacher's notebook in a fresh kernel of its own.
-    """
+    """The course's student edition, built: {name: (teacher, student)}."""
     folder = tmp_path_factory.mktemp("student")
     written, _ = student.build(output=folder)
-    client = nbclient.NotebookClient(
-        nbformat.v4.new_notebook(),
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(folder)}},
-    )
-    executed = {}
-    with client.setup_kernel():
-        for path in written:
-            notebook = nbformat.read(path, as_version=4)
-            client.nb = notebook
-            client.execute_cell(nbformat.v4.new_code_cell("%reset -f"), 0)
-            try:
-                for index, cell in enumerate(notebook.cells):
-                    client.execute_cell(cell, index)
-            except nbclient.exceptions.CellExecutionError as error:
-                pytest.fail(f"the student edition of {path.name} failed:\n{error}", pytrace=False)
-            teacher = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
-            executed[path.name] = (teacher, notebook)
-    return executed
+    return {
+        path.name: (
+            nbformat.read(ROOT / "notebooks" / path.name, as_version=4),
+            nbformat.read(path, as_version=4),
+        )
+        for path in written
+    }
 
 
 def test_student_edition_has_every_notebook(student_edition):
     assert sorted(student_edition) == [path.name for path in NOTEBOOKS]
 
 
+def _is_solution(cell) -> bool:
+    return "solution" in cell.metadata.get("tags", [])
+
+
+def _names_a_solution(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "exercises"
+        and node.attr.startswith("solution_")
+    )
+
+
+def _binds_nothing(source: str) -> bool:
+    """Whether a cell is only calls ``exercises.show_solution(exercises.solution_x)`` and
+    ``exercises.check_x(exercises.solution_x, ...)``: it defines no name a later cell
+    could use, so the notebook without it runs as the notebook with it does."""
+    for statement in ast.parse(source).body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "exercises"
+            and (call.func.attr == "show_solution" or call.func.attr.startswith("check_"))
+            and not call.keywords
+            and call.args
+            and all(_names_a_solution(argument) for argument in call.args)
+        ):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name", [path.name for path in NOTEBOOKS])
+def test_student_edition_runs_as_the_teachers_does(student_edition, name):
+    """The student edition runs top to bottom, without executing it a second time.
+
+    It is the teacher's notebook, which nbval runs top to bottom in every test run, less
+    its solution cells, cell for cell; and a solution cell only shows and checks a
+    reference solution, binding no name, so no cell after it can depend on it (a checker
+    leaves the global random generators alone: ``test_checkers_leave_global_state_alone``).
+    ``test_a_built_student_notebook_runs`` runs one built edition.
+    """
+    teacher, notebook = student_edition[name]
+    kept = [(cell.cell_type, cell.source) for cell in teacher.cells if not _is_solution(cell)]
+    assert [(cell.cell_type, cell.source) for cell in notebook.cells] == kept
+    removed = [cell.source for cell in teacher.cells if _is_solution(cell)]
+    assert removed, f"{name} has no solution cell"
+    assert [source for source in removed if not _binds_nothing(source)] == []
+
+
+def _random_states() -> tuple:
+    """The global generators' states: torch's, NumPy's legacy one, Python's."""
+    numpy_state = np.random.get_state()[1].copy()  # noqa: NPY002 (the global one, on purpose)
+    return torch.get_rng_state(), numpy_state, random.getstate()
+
+
+def test_checkers_leave_global_state_alone():
+    """Every solution cell of the course, run: the global random generators (torch's,
+    NumPy's, Python's) are where they were after it."""
+    cells = []
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+        topic = re.search(r"^from helpers\.exercises import (\w+) as exercises$", code, re.M)
+        assert topic, f"{path.name} does not import its exercises as `exercises`"
+        module = importlib.import_module(f"helpers.exercises.{topic.group(1)}")
+        cells += [(path.name, module, cell.source) for cell in notebook.cells if _is_solution(cell)]
+    assert len(cells) >= 5 * 3
+    for name, module, source in cells:
+        before = _random_states()
+        exec(compile(source, f"<{name} solution cell>", "exec"), {"exercises": module})
+        after = _random_states()
+        assert torch.equal(before[0], after[0]), f"{name}: {source[:60]!r} drew from torch"
+        assert (before[1] == after[1]).all(), f"{name}: {source[:60]!r} drew from NumPy"
+        assert before[2] == after[2], f"{name}: {source[:60]!r} drew from random"
+
+
+def test_a_built_student_notebook_runs(tmp_path):
+    """A notebook with a real exercise, built, then its cells run in order in one namespace
+    (in this process, as a kernel would run them): the stub says not solved yet, and the
+    cell after the removed solution runs."""
+    code = nbformat.v4.new_code_cell
+    cells = [
+        code("from helpers.exercises import resampling as exercises"),
+        code(
+            "def my_fold_frequency(frequency_hz, sample_rate):\n"
+            "    raise NotImplementedError\n\n\n"
+            "exercises.check_fold_frequency(my_fold_frequency)"
+        ),
+        code(
+            "exercises.show_solution(exercises.solution_fold_frequency)\n"
+            "exercises.check_fold_frequency(exercises.solution_fold_frequency)",
+            metadata={"tags": ["solution"]},
+        ),
+        code("print('after the exercise')"),
+    ]
+    path = tmp_path / "98_exercise.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    written, _ = student.build([path], output=tmp_path / "student")
+    notebook = nbformat.read(written[0], as_version=4)
+    assert len(notebook.cells) == 3
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        shown = [_run_cell(cell.source, namespace) for cell in notebook.cells]
+    assert not shown[1] and "not solved yet: " in repr(shown[1])
+    assert printed.getvalue() == "after the exercise\n"
+
+
+def _run_cell(source: str, namespace: dict):
+    """Run a code cell as a kernel does, in ``namespace``; return its last expression's value."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, "<cell>", "exec"), namespace)
+    return eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) if last else None
+
+
 @pytest.mark.parametrize("name", [path.name for path in NOTEBOOKS])
 def test_student_edition_has_no_solution(student_edition, name):
     teacher, notebook = student_edition[name]
-    tagged = [cell.source for cell in teacher.cells if "solution" in cell.metadata.get("tags", [])]
+    tagged = [cell.source for cell in teacher.cells if _is_solution(cell)]
     assert len(notebook.cells) == len(teacher.cells) - len(tagged)
     sources = [cell.source for cell in notebook.cells]
     assert not [source for source in tagged if source in sources]
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert not [cell.source for cell in code if student.SOLUTION_TEXT.search(cell.source)]
-    shown = "\n".join(cell.source + "\n" + _text_of(cell.outputs) for cell in code)
+    # what the student sees once the cells have run: the teacher's outputs of the same
+    # cells (nbval checks that a run reproduces them)
+    outputs = {cell.source: cell.outputs for cell in teacher.cells if cell.cell_type == "code"}
+    shown = "\n".join(cell.source + "\n" + _text_of(outputs[cell.source]) for cell in code)
     lines_shown = _code_lines(shown)
     for solution, source in _reference_solutions().items():
         assert f"def {solution}(" not in shown, f"{name} shows {solution}"
@@ -174,11 +281,12 @@ def test_student_edition_has_no_solution(student_edition, name):
 
 @pytest.mark.parametrize("name", [path.name for path in NOTEBOOKS])
 def test_student_exercises_report_not_solved(student_edition, name):
-    _, notebook = student_edition[name]
+    teacher, _ = student_edition[name]  # the same stub cells; nbval reproduces their outputs
     stubs = [
         cell
-        for cell in notebook.cells
+        for cell in teacher.cells
         if cell.cell_type == "code"
+        and not _is_solution(cell)
         and "raise NotImplementedError" in cell.source
         and re.search(r"\bexercises\.check_\w+\(", cell.source)
     ]

@@ -1,5 +1,6 @@
 """Fixtures for the browser tests: one JupyterLab server, one Chromium and one JupyterLab
-page for all of them; each notebook is opened in that page in turn and closed afterwards.
+page per test process (pytest-xdist runs two, each with its share of the notebooks); each
+notebook is opened in that page in turn and closed afterwards.
 
 Chromium is Debian's (``apt-get install chromium``), driven through Playwright with
 ``executable_path``; no browser is downloaded. Without Chromium or Playwright the
@@ -20,7 +21,6 @@ from lab_server import CHROMIUM_FLAGS, VIEWPORT, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artifacts" / "browser"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _unavailable(reason: str):
@@ -112,12 +112,13 @@ def _save_artefacts(lab, server, name: str) -> list[Path]:
     return saved
 
 
-@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+@pytest.fixture(scope="class")
 def notebook(request, jupyterlab, lab_server):
-    """One notebook opened in JupyterLab, its kernel idle; closed with its kernel afterwards."""
+    """The test class's notebook (its ``path``) opened in JupyterLab, its kernel idle;
+    closed with its kernel afterwards."""
     from lab_page import NotebookPage
 
-    path: Path = request.param
+    path: Path = request.cls.path
     notebook_page = NotebookPage(jupyterlab, path, "notebooks")
     try:
         try:

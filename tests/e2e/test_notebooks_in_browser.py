@@ -1,6 +1,8 @@
 """Every notebook, opened, run and explored in JupyterLab in a real browser (Chromium).
 
-For each notebook in ``notebooks/``: run all cells from the menu and check that
+For each notebook in ``notebooks/`` (a test class each, so that the two pytest-xdist
+workers can share the notebooks out, each in a JupyterLab and a Chromium of its own):
+run all cells from the menu and check that
 nothing fails and that every figure and audio player of the saved notebook is
 rendered; then move the first slider of its first explorer by dragging, with the
 arrow keys and by typing into the readout, and check that the figure and the
@@ -12,11 +14,14 @@ from __future__ import annotations
 import math
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from lab_page import saved_outputs
 
 pytestmark = pytest.mark.browser
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
 #: A figure narrower or lower than this (in CSS pixels) is too small to read.
 MIN_FIGURE_WIDTH = 320
@@ -64,7 +69,7 @@ def _problems_in_cell(saved, shown) -> list[str]:
     return problems
 
 
-def test_run_all_renders_every_output(notebook, lab_server):
+def run_all_renders_every_output(notebook, lab_server) -> None:
     """Run All from the menu: no errors, and every figure and player of the saved notebook shows."""
     notebook.run_all()
     saved = saved_outputs(notebook.path)
@@ -73,9 +78,7 @@ def test_run_all_renders_every_output(notebook, lab_server):
         f"JupyterLab shows {len(shown)} code cells, the notebook has {len(saved)}"
     )
     problems = [
-        f"the saved notebook has an error in {cell.title()}"
-        for cell in saved
-        if cell.errors
+        f"the saved notebook has an error in {cell.title()}" for cell in saved if cell.errors
     ]
     for saved_cell, shown_cell in zip(saved, shown, strict=True):
         problems += _problems_in_cell(saved_cell, shown_cell)
@@ -131,7 +134,7 @@ def _check_redraw(before: dict, after: dict, what: str) -> list[str]:
     return problems + _check_slider(after, what)
 
 
-def test_explorer_follows_the_slider(notebook):
+def explorer_follows_the_slider(notebook) -> None:
     """Drag, arrow keys and typed values redraw the figure and replace the sound."""
     notebook.run_all()
     explorers = notebook.explorers()
@@ -219,7 +222,7 @@ TIMED_PRESSES = 3
 TIMED_DRAGS = 1
 
 
-def test_explorer_latency(notebook, record_property):
+def explorer_latency(notebook, record_property) -> None:
     """Key press or drag release to new figure decoded and new sound in place, per explorer.
 
     Prints each explorer's p50 and p95 (the benchmark's ``browser`` section judges them
@@ -245,3 +248,25 @@ def test_explorer_latency(notebook, record_property):
     record_property("explorer_latency", lines)
     print("\n".join(lines))
     assert not problems, "\n".join(problems)
+
+
+class NotebookInJupyterLab:
+    """The browser tests of the notebook at ``path``: subclassed once per notebook below."""
+
+    path: Path
+
+    def test_run_all_renders_every_output(self, notebook, lab_server):
+        run_all_renders_every_output(notebook, lab_server)
+
+    def test_explorer_follows_the_slider(self, notebook):
+        explorer_follows_the_slider(notebook)
+
+    def test_explorer_latency(self, notebook, record_property):
+        explorer_latency(notebook, record_property)
+
+
+for _path in NOTEBOOKS:
+    _name = "Test" + "".join(part.title() for part in _path.stem.split("_"))  # Test01AudioEffects
+    globals()[_name] = type(
+        _name, (NotebookInJupyterLab,), {"path": _path, "__doc__": f"{_path.name} in JupyterLab."}
+    )
