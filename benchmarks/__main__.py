@@ -136,6 +136,12 @@ def browser_section(table: Table, arguments) -> None:
                     parts.append(f"{action} p95 {format_seconds(percentile(some, 95))}")
             figure = [update.figure_ms / 1000 for update in explorer.updates]
             parts.append(f"figure alone p95 {format_seconds(percentile(figure, 95))}")
+            # where the wait goes: until the new image is in the page (input, kernel and
+            # transport), then decoding it
+            shown = [update.shown_ms / 1000 for update in explorer.updates]
+            decode = [(u.figure_ms - u.shown_ms) / 1000 for u in explorer.updates]
+            parts.append(f"in page p50 {format_seconds(percentile(shown, 50))} + decode p50 "
+                         f"{format_seconds(percentile(decode, 50))}")
             table.row(name, f"p50 {format_seconds(percentile(waits, 50))}, "
                       f"p95 {format_seconds(percentile(waits, 95))}", "; ".join(parts),
                       BROWSER_TARGET, percentile(waits, 95))

@@ -29,6 +29,11 @@ RUN_TIMEOUT_S = 300
 UPDATE_TIMEOUT_S = 60
 #: Seconds a control must stay in place before it is clicked or dragged.
 SETTLE_S = 0.2
+#: How often a wait looks at the page, in milliseconds. Not every frame (Playwright's
+#: default): a check on every frame keeps the page's renderer busy, and on a machine of
+#: two cores that slows the kernel whose redraw is being waited for. Timings are taken by
+#: the page's own clock (:class:`ExplorerTimer`), so the interval does not enter them.
+POLL_MS = 20
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # The order in which JupyterLab picks the representation it renders.
@@ -327,6 +332,7 @@ class NotebookPage:
             }""",
             arg=[NOTEBOOK, self.path.name],
             timeout=OPEN_TIMEOUT_S * 1000,
+            polling=POLL_MS,
         )
         self.wait_idle(OPEN_TIMEOUT_S)
         # A notebook closed just before goes once its kernel has shut down, meanwhile.
@@ -360,6 +366,7 @@ class NotebookPage:
             }""",
             arg=NOTEBOOK,
             timeout=timeout_s * 1000,
+            polling=POLL_MS,
         )
 
     def code_cell_count(self) -> int:
@@ -382,6 +389,7 @@ class NotebookPage:
                         cell.querySelector('.jp-InputPrompt').textContent.trim()))""",
             arg=NOTEBOOK,
             timeout=30_000,
+            polling=POLL_MS,
         )
         self.lab.menu("Run", "Run All Cells")
         self.page.wait_for_function(
@@ -408,6 +416,7 @@ class NotebookPage:
             ).every(img => img.complete)""",
             arg=NOTEBOOK,
             timeout=60_000,
+            polling=POLL_MS,
         )
         self.ran = True
         self.timings["run all"] = time.monotonic() - started
@@ -648,7 +657,7 @@ class ExplorerTimer:
         act()
         try:
             self.page.wait_for_function(
-                "() => window.__e2eTimer.done", timeout=UPDATE_TIMEOUT_S * 1000, polling="raf"
+                "() => window.__e2eTimer.done", timeout=UPDATE_TIMEOUT_S * 1000, polling=POLL_MS
             )
         except PlaywrightTimeoutError:
             timer = self.page.evaluate("() => window.__e2eTimer")
