@@ -44,3 +44,21 @@ def pytest_configure(config: pytest.Config) -> None:
     that started the workers stops them and reports what ran."""
     previous = signal.signal(signal.SIGTERM, _interrupt)
     config.add_cleanup(lambda: signal.signal(signal.SIGTERM, previous))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the explorer latencies the browser tests measured (tests/e2e), also from the
+    xdist workers: this hook runs in the process that reports, which loads this conftest
+    but not tests/e2e's."""
+    lines = [
+        line
+        for report in terminalreporter.stats.get("passed", [])
+        + terminalreporter.stats.get("failed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "explorer_latency"
+        for line in value
+    ]
+    if lines:
+        terminalreporter.section("explorer latency in the browser (key press or drag release)")
+        for line in lines:
+            terminalreporter.write_line(line)

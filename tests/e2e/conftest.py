@@ -158,19 +158,3 @@ def pytest_runtest_makereport(item, call):
         return
     listing = "\n".join(str(path) for path in saved)
     report.sections.append(("browser artefacts", listing))
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Print the explorer latencies the browser tests measured (also from xdist workers)."""
-    lines = [
-        line
-        for report in terminalreporter.stats.get("passed", [])
-        + terminalreporter.stats.get("failed", [])
-        for name, value in getattr(report, "user_properties", [])
-        if name == "explorer_latency"
-        for line in value
-    ]
-    if lines:
-        terminalreporter.section("explorer latency in the browser (key press or drag release)")
-        for line in lines:
-            terminalreporter.write_line(line)
