@@ -192,6 +192,10 @@ PALETTE_MEAN_ERROR = 0.5
 #: in some channel (the rare antialiased edge pixels a 256-colour palette merges).
 PALETTE_FAR_FRACTION = 0.01
 PALETTE_FAR_LEVELS = 8
+#: Palette entries kept for the colours median cut would miss most often: a small flat
+#: patch of its own colour (a legend swatch, a marker) is too rare for median cut to give it
+#: an entry, and would show in a neighbour's colour.
+PALETTE_EXACT_ENTRIES = 16
 
 
 def palette_image(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | None:
@@ -199,9 +203,11 @@ def palette_image(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | N
 
     With at most 256 distinct colours the palette holds them all: exact. With more (a
     colour map's 256 entries plus antialiased text), Pillow's median-cut quantiser picks
-    256 colours without dithering, and the result is kept only when it is within the
-    bounds :data:`PALETTE_MEAN_ERROR` and :data:`PALETTE_FAR_FRACTION`: on the course's
-    figures its mean error is 0.01-0.2 levels of 255, below what an eye can see.
+    240 colours without dithering, the :data:`PALETTE_EXACT_ENTRIES` colours it missed most
+    often (a legend swatch, a marker) are added as they are, and the result is kept only
+    when it is within the bounds :data:`PALETTE_MEAN_ERROR` and :data:`PALETTE_FAR_FRACTION`:
+    on the course's figures its mean error is 0.01-0.2 levels of 255, below what an eye can
+    see.
 
     Parameters
     ----------
@@ -224,13 +230,23 @@ def palette_image(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | N
         return indices.reshape(packed.shape).astype(np.uint8), palette, True
     from PIL import Image  # matplotlib's own dependency
 
+    shared = 256 - PALETTE_EXACT_ENTRIES
     quantised = Image.fromarray(pixels, "RGB").quantize(
-        256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        shared, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
     )
-    indices = np.asarray(quantised, dtype=np.uint8)
-    palette = np.asarray(quantised.getpalette()[: 3 * 256], dtype=np.uint8).reshape(-1, 3)
+    indices = np.array(quantised, dtype=np.uint8)
+    palette = np.asarray(quantised.getpalette()[: 3 * shared], dtype=np.uint8).reshape(-1, 3)
     if int(indices.max()) >= len(palette):
         return None
+    error = np.abs(palette[indices].astype(np.int16) - pixels)
+    # the colours median cut missed most often get entries of their own, exactly
+    missed, counts = np.unique(packed[error.max(axis=2) > PALETTE_FAR_LEVELS], return_counts=True)
+    exact = missed[np.argsort(counts, kind="stable")[::-1][:PALETTE_EXACT_ENTRIES]]
+    palette = np.concatenate(
+        [palette, np.stack([exact >> 16, exact >> 8, exact], axis=1).astype(np.uint8)]
+    )
+    for entry, colour in enumerate(exact, start=len(palette) - len(exact)):
+        indices[packed == colour] = entry
     error = np.abs(palette[indices].astype(np.int16) - pixels)
     far = float(np.mean(error.max(axis=2) > PALETTE_FAR_LEVELS))
     if float(error.mean()) > PALETTE_MEAN_ERROR or far > PALETTE_FAR_FRACTION:

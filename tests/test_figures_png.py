@@ -62,6 +62,35 @@ def test_a_course_figure_is_a_palette_within_the_bound_and_smaller():
     assert len(png) < 0.75 * len(encode_png(np.ascontiguousarray(rgb)))
 
 
+def _figure_with_a_swatch() -> tuple[np.ndarray, np.ndarray]:
+    """A figure like notebook 04's Griffin-Lim explorer: a spectrogram's colour map, faint
+    curves (many blends of their colour with white) and an opaque legend swatch of that
+    colour, a few dozen pixels. Returns the pixels and where the swatch's colour is."""
+    figure, (left, right) = helpers.new_figure(1, 2, height=3.2)
+    x = np.linspace(1, 128, 200)
+    for index in range(2):
+        left.plot(x, -np.log(x) * (index + 1), color=f"C{index}", alpha=0.4, linewidth=3)
+    for swatch in left.legend(["one", "two"]).get_lines():
+        swatch.set_alpha(1.0)
+    right.imshow(np.linspace(0, 1, 64 * 200).reshape(64, 200), cmap="magma", aspect="auto")
+    figure.canvas.draw()
+    pixels = np.ascontiguousarray(np.asarray(figure.canvas.buffer_rgba())[..., :3])
+    return pixels, (pixels == (31, 119, 180)).all(axis=2)  # C0, opaque
+
+
+def test_a_small_patch_of_its_own_colour_keeps_it(monkeypatch):
+    pixels, swatch = _figure_with_a_swatch()
+    assert 10 <= swatch.sum() <= 200  # a legend swatch's worth
+    indices, palette, exact = palette_image(pixels)
+    assert not exact  # quantised: more than 256 colours
+    np.testing.assert_array_equal(palette[indices][swatch], pixels[swatch])
+    # without the entries kept for missed colours, median cut alone does not get this
+    # figure within the bounds (or would paint the swatch in another colour)
+    monkeypatch.setattr(helpers.figures, "PALETTE_EXACT_ENTRIES", 0)
+    alone = palette_image(pixels)
+    assert alone is None or np.abs(alone[1][alone[0]][swatch].astype(int) - pixels[swatch]).max()
+
+
 def test_many_colours_with_no_close_palette_stay_rgb_and_exact():
     pixels = np.random.default_rng(2).integers(0, 256, size=(64, 64, 3), dtype=np.uint8)
     assert palette_image(pixels) is None
