@@ -12,9 +12,10 @@
                               notebook with its stored outputs, readable offline
 
 Set-up creates a virtual environment in ``.venv/`` inside the repository and
-installs ``requirements.txt`` and the ``helpers`` package (editable) into it. It
-is repeated only when ``requirements.txt`` or ``pyproject.toml`` change. Extra
-arguments go to JupyterLab or pytest, e.g. ``python3 course.py test -k effects``.
+installs ``requirements.txt`` and the ``helpers`` package (editable) into it, then
+compiles librosa's numba functions once (:data:`WARM_UP`). It is repeated only when
+``requirements.txt`` or ``pyproject.toml`` change. Extra arguments go to JupyterLab or
+pytest, e.g. ``python3 course.py test -k effects``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,25 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "course-setup.sha256"
 TESTED_PYTHON = (3, 11)
+
+
+#: Run once after installing: librosa compiles its numba functions the first time they are
+#: used (about 20 s on 2 cores) and caches them in the environment; without this, the first
+#: notebook run or test run that touches librosa pays it, in every process running at once.
+WARM_UP = """
+import numpy as np
+import librosa
+
+signal = np.random.default_rng(0).standard_normal(8192).astype(np.float32)
+spectrum = librosa.stft(signal, n_fft=512)
+librosa.istft(spectrum, n_fft=512)
+librosa.griffinlim(np.abs(spectrum), n_iter=1, n_fft=512)
+librosa.util.abs2(spectrum)
+librosa.util.phasor(np.angle(spectrum))
+librosa.zero_crossings(signal)
+librosa.util.peak_pick(signal, pre_max=3, post_max=3, pre_avg=3, post_avg=3, delta=0.5, wait=1)
+librosa.piptrack(S=np.abs(spectrum), sr=16000)
+"""
 
 
 def venv_python() -> Path:
@@ -67,6 +87,8 @@ def setup() -> Path:
     python = str(venv_python())
     _run([python, "-m", "pip", "install", "--upgrade", "pip"])
     _run([python, "-m", "pip", "install", "-r", "requirements.txt", "-e", "."])
+    print("Compiling librosa's numba functions once (they are cached in .venv/) ...", flush=True)
+    subprocess.run([python, "-c", WARM_UP], cwd=ROOT, check=True)
     STAMP.write_text(wanted + "\n")
     return venv_python()
 
