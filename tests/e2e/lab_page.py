@@ -29,10 +29,10 @@ RUN_TIMEOUT_S = 300
 UPDATE_TIMEOUT_S = 60
 #: Seconds a control must stay in place before it is clicked or dragged.
 SETTLE_S = 0.2
-#: How often a wait looks at the page, in milliseconds. Not every frame (Playwright's
-#: default): a check on every frame keeps the page's renderer busy, and on a machine of
-#: two cores that slows the kernel whose redraw is being waited for. Timings are taken by
-#: the page's own clock (:class:`ExplorerTimer`), so the interval does not enter them.
+#: How often a wait looks at the page, in milliseconds, instead of Playwright's default of
+#: every animation frame: a bounded number of checks per second, whatever the frame rate.
+#: Timings are taken by the page's own clock (:class:`ExplorerTimer`), so the interval does
+#: not enter them.
 POLL_MS = 20
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
