@@ -1,9 +1,9 @@
 """What a reader feels: every explorer driven in JupyterLab in Chromium, as the browser tests do.
 
-:func:`run` starts its own JupyterLab (on a temporary copy of the chosen notebooks) and
-Debian's Chromium through Playwright, opens each notebook, runs it, and times arrow-key
-presses and drag releases on each explorer's first slider (its first drop-down when it
-has no slider), from the input event to the new figure decoded and the new audio source
+:func:`run` starts its own JupyterLab (on a temporary copy of the chosen notebooks, outputs
+cleared) and Debian's Chromium through Playwright, opens each notebook, runs it, and times
+arrow-key presses and drag releases on each explorer's first slider (its first drop-down
+when it has no slider), from the input event to the new figure decoded and the new audio source
 in place, with the clock of the page (``tests/e2e/lab_page.py``, :class:`ExplorerTimer`).
 :func:`notebook_sizes` reads what the committed notebooks weigh and what in them does.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -33,7 +32,13 @@ def run(paths: list[Path], presses: int = 20, drags: int = 5) -> list[NotebookTi
     """Open, run and time every explorer of each notebook in ``paths``, in one JupyterLab."""
     if str(E2E) not in sys.path:
         sys.path.insert(0, str(E2E))
-    from lab_server import CHROMIUM_FLAGS, VIEWPORT, LabServer, chromium_path
+    from lab_server import (
+        CHROMIUM_FLAGS,
+        VIEWPORT,
+        LabServer,
+        chromium_path,
+        copy_without_outputs,
+    )
 
     chromium = chromium_path()
     if chromium is None:
@@ -46,9 +51,7 @@ def run(paths: list[Path], presses: int = 20, drags: int = 5) -> list[NotebookTi
     results = []
     with tempfile.TemporaryDirectory(prefix="course-browser-") as folder:
         root = Path(folder) / "root"
-        (root / "notebooks").mkdir(parents=True)
-        for path in paths:
-            shutil.copyfile(path, root / "notebooks" / path.name)
+        copy_without_outputs(paths, root / "notebooks")
         server = LabServer(root, Path(folder) / "state")
         server.start()
         try:

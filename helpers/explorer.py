@@ -205,6 +205,11 @@ def _figure_png(figure: Figure) -> bytes:
     changed only what its ``redraw`` block drew (and the axes' titles), only that is
     drawn again, onto cached layers of the rest (:class:`helpers._blit.Blitter`).
     """
+    return encode_png(_drawn_pixels(figure), level=1)
+
+
+def _drawn_pixels(figure: Figure) -> np.ndarray:
+    """Draw ``figure`` (see :func:`_figure_png`); its pixels, (height, width, 3) uint8, a copy."""
     canvas = figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):
         canvas = FigureCanvasAgg(figure)
@@ -216,7 +221,7 @@ def _figure_png(figure: Figure) -> bytes:
     blitter.draw(canvas)
     if not isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine | None):
         figure.set_layout_engine("none")
-    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3], level=1)
+    return np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[..., :3])
 
 
 @contextmanager
@@ -367,8 +372,9 @@ class Explorer:
             if self._figure is not None:
                 plt.close(self._figure)
             self._figure = figure
-        self.figure_png = _figure_png(figure)
-        self._pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
+        # one copy of the pixels serves the live PNG now and the stored one later
+        self._pixels = _drawn_pixels(figure)
+        self.figure_png = encode_png(self._pixels, level=1)
         self._stored_png = None  # made when a static view is asked for
         self.audio = audio
         self.updates += 1

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -46,11 +45,12 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def lab_server(chromium, tmp_path_factory):
-    """JupyterLab on a copy of ``notebooks/``; stopped with its kernels whatever happens."""
-    from lab_server import LabServer, port_is_free
+    """JupyterLab on a copy of ``notebooks/`` without outputs; stopped with its kernels
+    whatever happens."""
+    from lab_server import LabServer, copy_without_outputs, port_is_free
 
     base = tmp_path_factory.mktemp("jupyterlab")
-    shutil.copytree(ROOT / "notebooks", base / "root" / "notebooks")
+    copy_without_outputs(sorted((ROOT / "notebooks").glob("*.ipynb")), base / "root" / "notebooks")
     server = LabServer(base / "root", base / "state")
     # A SIGTERM (e.g. a CI time-out) is an interruption (tests/conftest.py): the clean-up runs.
     server.start()

@@ -61,6 +61,25 @@ START_TIMEOUT_S = 120.0
 STOP_GRACE_S = 10.0
 
 
+def copy_without_outputs(paths: list[Path], folder: Path) -> None:
+    """Copy the notebooks in ``paths`` into ``folder`` with every output cleared.
+
+    The browser runs every cell anyway (:meth:`lab_page.NotebookPage.run_all` clears the
+    outputs first), and what a notebook should show is read from the committed file
+    (:func:`lab_page.saved_outputs`); opened with its stored outputs, JupyterLab would first
+    lay out every stored figure and player (several seconds of the browser's CPU per
+    notebook) only to clear them.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        notebook.get("metadata", {}).pop("widgets", None)  # the widgets of those outputs
+        (folder / Path(path).name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
