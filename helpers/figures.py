@@ -196,6 +196,10 @@ PALETTE_FAR_LEVELS = 8
 #: patch of its own colour (a legend swatch, a marker) is too rare for median cut to give it
 #: an entry, and would show in a neighbour's colour.
 PALETTE_EXACT_ENTRIES = 16
+#: Rounds of k-means refinement of the median-cut palette: median cut alone leaves the smooth
+#: gradient of a colour bar in steps; on notebook 04's explorer figures two rounds cut the
+#: largest error from 40-78 to 21-37 levels of 255, at the same file size.
+PALETTE_KMEANS = 2
 
 
 def palette_image(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | None:
@@ -203,11 +207,12 @@ def palette_image(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | N
 
     With at most 256 distinct colours the palette holds them all: exact. With more (a
     colour map's 256 entries plus antialiased text), Pillow's median-cut quantiser picks
-    240 colours without dithering, the :data:`PALETTE_EXACT_ENTRIES` colours it missed most
-    often (a legend swatch, a marker) are added as they are, and the result is kept only
+    240 colours without dithering (refined by :data:`PALETTE_KMEANS` rounds of k-means),
+    the :data:`PALETTE_EXACT_ENTRIES` colours it missed most often (a legend swatch, a
+    marker) are added as they are, and the result is kept only
     when it is within the bounds :data:`PALETTE_MEAN_ERROR` and :data:`PALETTE_FAR_FRACTION`:
-    on the course's figures its mean error is 0.01-0.2 levels of 255, below what an eye can
-    see.
+    on the course's figures its mean error is 0.01-0.3 levels of 255, below what an eye can
+    see, and at most 0.1 % of a figure's pixels are off by more than 16 levels.
 
     Parameters
     ----------
@@ -232,7 +237,7 @@ def palette_image(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | N
 
     shared = 256 - PALETTE_EXACT_ENTRIES
     quantised = Image.fromarray(pixels, "RGB").quantize(
-        shared, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        shared, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE, kmeans=PALETTE_KMEANS
     )
     indices = np.array(quantised, dtype=np.uint8)
     palette = np.asarray(quantised.getpalette()[: 3 * shared], dtype=np.uint8).reshape(-1, 3)

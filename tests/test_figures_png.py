@@ -62,6 +62,21 @@ def test_a_course_figure_is_a_palette_within_the_bound_and_smaller():
     assert len(png) < 0.75 * len(encode_png(np.ascontiguousarray(rgb)))
 
 
+def test_a_colour_bar_keeps_its_gradient():
+    """The colour bar's smooth gradient is where a palette shows steps: bounded here."""
+    figure = course_figure()
+    png = figure_png(figure)
+    rgb = np.asarray(figure.canvas.buffer_rgba())[..., :3].astype(np.int16)
+    _, back = decoded(png)
+    bar = figure.axes[-1].get_window_extent()  # the colour bar's axes, in pixels
+    height = rgb.shape[0]
+    rows = slice(int(height - bar.y1) + 2, int(height - bar.y0) - 2)
+    columns = slice(int(bar.x0) + 2, int(bar.x1) - 2)
+    error = np.abs(back[rows, columns] - rgb[rows, columns]).max(axis=2)
+    assert error.size > 300  # the bar was found
+    assert error.max() <= 12  # median cut alone: 14 levels off here
+
+
 def _figure_with_a_swatch() -> tuple[np.ndarray, np.ndarray]:
     """A figure like notebook 04's Griffin-Lim explorer: a spectrogram's colour map, faint
     curves (many blends of their colour with white) and an opaque legend swatch of that
@@ -84,9 +99,11 @@ def test_a_small_patch_of_its_own_colour_keeps_it(monkeypatch):
     indices, palette, exact = palette_image(pixels)
     assert not exact  # quantised: more than 256 colours
     np.testing.assert_array_equal(palette[indices][swatch], pixels[swatch])
-    # without the entries kept for missed colours, median cut alone does not get this
-    # figure within the bounds (or would paint the swatch in another colour)
+    # without the entries kept for missed colours (and without k-means, which here happens
+    # to find the swatch too), median cut alone does not get this figure within the bounds
+    # (or would paint the swatch in another colour)
     monkeypatch.setattr(helpers.figures, "PALETTE_EXACT_ENTRIES", 0)
+    monkeypatch.setattr(helpers.figures, "PALETTE_KMEANS", 0)
     alone = palette_image(pixels)
     assert alone is None or np.abs(alone[1][alone[0]][swatch].astype(int) - pixels[swatch]).max()
 
