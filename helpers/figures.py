@@ -212,7 +212,7 @@ def palette_image(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | N
     marker) are added as they are, and the result is kept only
     when it is within the bounds :data:`PALETTE_MEAN_ERROR` and :data:`PALETTE_FAR_FRACTION`:
     on the course's figures its mean error is 0.01-0.3 levels of 255, below what an eye can
-    see, and at most 0.1 % of a figure's pixels are off by more than 16 levels.
+    see, and at most 0.12 % of a figure's pixels are off by more than 16 levels.
 
     Parameters
     ----------
