@@ -1,7 +1,7 @@
 """Runs inside a notebook's kernel: time every live explorer's update.
 
-:func:`measure_explorers` finds each :class:`helpers.Explorer` (through
-``Explorer.instances``), drives it with ``explorer.set(**values)`` for varied,
+:func:`measure_explorers` finds each :class:`helpers.Explorer` (in the notebook's
+variables and cell results), drives it with ``explorer.set(**values)`` for varied,
 seeded values drawn from each control's range, and returns the latencies as
 JSON. ``set()`` renders the figure, encodes it to PNG and the audio to WAV, as
 the notebook does when a reader moves a slider.
@@ -63,28 +63,30 @@ def draw_values(controls: list[Any], updates: int, rng: random.Random) -> list[d
     return [{name: column[index] for name, column in columns.items()} for index in range(updates)]
 
 
-def _names(explorers: list[Any]) -> list[tuple[str, Any]]:
-    """Each explorer with the notebook variable that holds it, in definition order."""
+def _named_explorers() -> list[tuple[str, Any]]:
+    """Each explorer the notebook holds in a variable, with its name, in definition order."""
     from IPython import get_ipython
+
+    from helpers import Explorer
 
     shell = get_ipython()
     namespace = dict(shell.user_ns) if shell is not None else {}
     named, seen = [], set()
     for name, value in namespace.items():
-        if any(value is explorer for explorer in explorers) and id(value) not in seen:
-            if not name.startswith("_"):
-                named.append((name, value))
-                seen.add(id(value))
-    named += [("(unnamed)", explorer) for explorer in explorers if id(explorer) not in seen]
+        if isinstance(value, Explorer) and id(value) not in seen and not name.startswith("_"):
+            named.append((name, value))
+            seen.add(id(value))
+    for value in dict(namespace.get("Out", {})).values():  # shown by a cell, not kept
+        if isinstance(value, Explorer) and id(value) not in seen:
+            named.append(("(unnamed)", value))
+            seen.add(id(value))
     return named
 
 
 def measure_explorers(updates: int = 30, seed: int = 0) -> str:
     """Time ``updates`` calls of ``set()`` on every live explorer; JSON list of results."""
-    from helpers.explorer import Explorer
-
     results = []
-    for name, explorer in _names(list(Explorer.instances)):
+    for name, explorer in _named_explorers():
         rng = random.Random(f"{seed}-{name}")
         controls = list(explorer.controls.values())
         latencies, failures = [], []

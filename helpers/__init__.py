@@ -1,21 +1,20 @@
-"""Shared helpers for the course notebooks: audio assets, plots, players, explorers, measurements.
+"""Shared helpers for the course notebooks, in two layers.
 
 Every notebook starts with ``import helpers``; the names below are the public API.
-Topic modules are attached to the package, so ``from helpers import noise`` (or
-``helpers.noise``) works for each of them:
+
+**The topics** (what a lesson teaches; read them to see how a helper works). Each is
+attached to the package, so ``from helpers import noise`` (or ``helpers.noise``) works:
 
 ========================  ==================================================
-``helpers.validation``    the input checks and the one dB conversion
-``helpers.figures``       the figure factory (``new_figure``) and ``redraw``
+``helpers.validation``    the input checks, the one dB conversion, ``OPUS_RATES``
 ``helpers.plots``         the plot contract and the general plot helpers
-``helpers.player``        the audio player (``play``)
-``helpers.explorer``      sliders and drop-downs around a render function
 ``helpers.measure``       levels, spectra, transfer functions
 ``helpers.filters``       one-pole low-pass, Butterworth high-pass, FFT convolution
 ``helpers.effects``       sox effects rebuilt (reverb, synthetic responses)
-``helpers.noise``         noise at a measured SNR
-``helpers.room``          room impulse responses: direct path, trimming, DRR
-``helpers.decay``         energy decay, noise floor, RT60
+``helpers.noise``         noise at a measured SNR (``snr_gain``), coloured noise
+``helpers.room``          room impulse responses: the direct path, trimming, DRR
+``helpers.noise_floor``   a measured response's noise floor (Lundeby's method)
+``helpers.decay``         energy decay and RT60
 ``helpers.sweeps``        sine sweeps and aliasing
 ``helpers.resampling``    resampler quality measured with a sweep
 ``helpers.kernels``       resampler kernels probed with impulses
@@ -23,20 +22,31 @@ Topic modules are attached to the package, so ``from helpers import noise`` (or
 ``helpers.assets``        the recordings the course uses
 ``helpers.augment``       augmentation at training time: codecs, loudness, rooms, chain, data
 ========================  ==================================================
+
+**The display layer** (``helpers.display``: how figures and sound are shown, and kept
+fast and small). Lessons use it only through the names re-exported here:
+
+=====================================  ============================================
+``new_figure``, ``redraw``             ``helpers.display.figures``
+``play``, ``AudioPlayer``              ``helpers.display.player``
+``Explorer``, ``Slider``, ``Choice``   ``helpers.display.explorer``
+(machinery)                            ``helpers.display.blit``, ``.png``,
+                                       ``.formatter``, ``.state``,
+                                       ``.matplotlib_private``
+=====================================  ============================================
 """
 
 from . import (
     assets,
     augment,
     decay,
+    display,
     effects,
-    explorer,
-    figures,
     filters,
     kernels,
     measure,
     noise,
-    player,
+    noise_floor,
     plots,
     resampling,
     room,
@@ -57,8 +67,7 @@ from .assets import (
     save_audio,
 )
 from .decay import DecayFit, energy_decay_curve, estimate_rt60, fit_decay
-from .explorer import Choice, Explorer, Slider
-from .figures import new_figure, redraw
+from .display import AudioPlayer, Choice, Explorer, Slider, new_figure, play, redraw
 from .measure import (
     audio_stats,
     average_spectrum,
@@ -69,7 +78,6 @@ from .measure import (
     spectrogram_db,
     transfer_db,
 )
-from .player import AudioPlayer, play
 from .plots import attach_colorbar, plot_feature, plot_filterbank, plot_spectrogram, plot_waveform
 from .spectral import plot_mel_spectrogram
 
@@ -92,12 +100,11 @@ __all__ = [
     "augment",
     "average_spectrum",
     "decay",
+    "display",
     "dominant_frequency",
     "effects",
     "energy_decay_curve",
     "estimate_rt60",
-    "explorer",
-    "figures",
     "filters",
     "fit_decay",
     "kernels",
@@ -105,9 +112,9 @@ __all__ = [
     "measure",
     "new_figure",
     "noise",
+    "noise_floor",
     "peak_dbfs",
     "play",
-    "player",
     "plot_feature",
     "plot_filterbank",
     "plot_mel_spectrogram",

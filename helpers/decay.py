@@ -3,8 +3,7 @@
 * :func:`energy_decay_curve`, :func:`fit_decay` and :func:`estimate_rt60`: Schroeder's
   backward integral of an impulse response, a straight line fitted between two levels
   (:data:`FIT_RANGES`: T20, T30) and the reverberation time it implies;
-* :func:`find_noise_floor`: where a measured response's decay meets its noise floor
-  (Lundeby et al., 1995);
+* the noise floor comes from :func:`helpers.noise_floor.find_noise_floor`;
 * :func:`analyse_decay` and :func:`plot_energy_decay`: the curve truncated and
   compensated at the noise floor, with T20/T30 fits, and its plot (the plot contract of
   :mod:`helpers.plots`).
@@ -14,7 +13,6 @@ Times are in seconds and levels in dB; responses are ``(frames,)`` or ``(1, fram
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,16 +20,14 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from .filters import highpass
-from .measure import block_power_db
+from .noise_floor import NoiseFloor, find_noise_floor
 from .plots import target_axes
 from .room import direct_path_index
 from .validation import (
     ArrayLike,
     as_mono,
     as_waveform,
-    check_count,
     check_sample_rate,
-    check_seconds,
     power_db,
 )
 
@@ -39,11 +35,9 @@ __all__ = [
     "FIT_RANGES",
     "DecayAnalysis",
     "DecayFit",
-    "NoiseFloor",
     "analyse_decay",
     "energy_decay_curve",
     "estimate_rt60",
-    "find_noise_floor",
     "fit_decay",
     "plot_energy_decay",
 ]
@@ -170,163 +164,6 @@ def estimate_rt60(
     """
     decay = energy_decay_curve(impulse_response, tail_energy=tail_energy)
     return fit_decay(decay, sample_rate, fit_range_db=fit_range_db).rt60
-
-
-@dataclass(frozen=True)
-class NoiseFloor:
-    """Where a response's decay meets its noise floor; what :func:`find_noise_floor` returns.
-
-    Levels are mean power per sample in dB re. the direct-path peak's power; times
-    are seconds after the direct-path peak.
-
-    Attributes
-    ----------
-    direct_index : the direct-path peak's sample index in the response.
-    crossing_index : the sample index where the late-decay line meets the noise level.
-    noise_db : the noise floor's level.
-    decay_db_per_s, intercept_db : the late-decay line, ``intercept_db + decay_db_per_s * t``.
-    peak_power : the direct-path peak's power (the 0 dB reference), in squared sample units.
-    iterations : the iterations of the late-decay fit.
-    block_frames : the length of the blocks the late decay was fitted on, in samples.
-    """
-
-    sample_rate: int
-    direct_index: int
-    crossing_index: int
-    noise_db: float
-    decay_db_per_s: float
-    intercept_db: float
-    peak_power: float
-    iterations: int
-    block_frames: int
-
-    @property
-    def crossing_s(self) -> float:
-        """The crossing point, in seconds after the direct-path peak."""
-        return (self.crossing_index - self.direct_index) / self.sample_rate
-
-    @property
-    def decay_range_db(self) -> float:
-        """Impulse-to-noise ratio: the start of the late-decay line above the noise, in dB.
-
-        ISO 3382-1 asks for at least 35 dB to measure T20 and 45 dB for T30
-        (the fit must end 10 dB above the noise).
-        """
-        return self.intercept_db - self.noise_db
-
-    @property
-    def late_rt60(self) -> float:
-        """The RT60 (s) the late-decay line implies: ``-60 / decay_db_per_s``."""
-        return -60.0 / self.decay_db_per_s
-
-    @property
-    def tail_energy(self) -> float:
-        """Energy the decay would still have after the crossing point, had there been no noise.
-
-        The integral of the late-decay line beyond the crossing: the compensation
-        that is added to Schroeder's integral of the truncated response.
-        """
-        rate = self.decay_db_per_s * math.log(10) / 10  # per second, negative
-        level_at_crossing = self.intercept_db + self.decay_db_per_s * self.crossing_s
-        return self.sample_rate * self.peak_power * 10 ** (level_at_crossing / 10) / -rate
-
-
-def _first_at_or_below(levels: np.ndarray, threshold: float, start: int) -> int | None:
-    hits = np.flatnonzero(levels[start:] <= threshold)
-    return start + int(hits[0]) if hits.size else None
-
-
-def find_noise_floor(
-    rir: ArrayLike,
-    sample_rate: int,
-    *,
-    block_s: float = 0.01,
-    blocks_per_10db: int = 5,
-    max_iterations: int = 10,
-) -> NoiseFloor:
-    """Find where a measured response's decay sinks into its noise floor (Lundeby's method).
-
-    Schroeder's integral sums energy from the end of the response backwards. In a
-    measured response, everything after the decay has met the noise floor is
-    noise, and integrating it makes the decay curve level off, so the fitted RT60
-    comes out far too long. Lundeby, Vigran, Bietz and Vorländer (1995) find the
-    point where to cut, iteratively:
-
-    1. square the response and average it in blocks (``block_s``), in dB;
-    2. take the noise level from the last 10 % of the response;
-    3. fit a line to the decay from its peak down to 10 dB above the noise;
-    4. the crossing point is where that line meets the noise level;
-    5. re-average in blocks of about ``10 dB / blocks_per_10db`` of decay; then repeat:
-       measure the noise from 10 dB of decay after the crossing point to the end,
-       fit the late decay from 25 to 5 dB above the noise, and find the new
-       crossing point, until it moves by less than a block.
-
-    The analysis starts at the direct-path peak (earlier samples are ignored).
-    Raises ``ValueError`` when the decay does not reach 10 dB above the noise.
-    """
-    sample_rate = check_sample_rate(sample_rate)
-    response = as_mono(rir, "impulse_response")
-    direct = direct_path_index(response)
-    power = np.square(response[direct:])
-    reference = float(power[0])
-    count = len(power)
-    first_block = max(round(check_seconds(block_s, "block_s") * sample_rate), 1)
-    if count < 10 * first_block:
-        raise ValueError(
-            f"the response has only {count / sample_rate:.3f} s after its direct path; "
-            f"need at least 10 blocks of {block_s} s"
-        )
-    check_count(blocks_per_10db, "blocks_per_10db")
-    check_count(max_iterations, "max_iterations")
-
-    def noise_level(start: int) -> float:
-        start = min(start, round(0.9 * count))
-        return power_db(float(np.mean(power[start:])), reference)
-
-    times, levels = block_power_db(power, first_block, sample_rate, reference)
-    noise = noise_level(round(0.9 * count))
-    peak = int(np.argmax(levels))
-    end = _first_at_or_below(levels, noise + 10, peak)
-    if end is None or end - peak < 2:
-        raise ValueError(
-            f"the decay does not fall to 10 dB above the noise floor ({noise:.1f} dB re. the "
-            "direct path) within the response: it is too noisy or too short to analyse"
-        )
-    slope, intercept = np.polyfit(times[peak : end + 1], levels[peak : end + 1], 1)
-    if slope >= 0:
-        raise ValueError("the response does not decay; is it an impulse response?")
-    crossing = (noise - intercept) / slope
-    block = max(round(10 / -slope / blocks_per_10db * sample_rate), 1)
-    times, levels = block_power_db(power, block, sample_rate, reference)
-    peak = int(np.argmax(levels))
-    iterations = 0
-    for iterations in range(1, max_iterations + 1):  # noqa: B007
-        noise = noise_level(round((crossing + 10 / -slope) * sample_rate))
-        top = _first_at_or_below(levels, noise + 25, peak)
-        top = peak if top is None else top
-        bottom = _first_at_or_below(levels, noise + 5, top)
-        if bottom is None or bottom - top < 2:
-            break
-        new_slope, new_intercept = np.polyfit(times[top : bottom + 1], levels[top : bottom + 1], 1)
-        if new_slope >= 0:
-            break
-        new_crossing = (noise - new_intercept) / new_slope
-        moved = abs(new_crossing - crossing)
-        slope, intercept, crossing = new_slope, new_intercept, new_crossing
-        if moved < block / sample_rate:
-            break
-    crossing = min(max(crossing, 0.0), (count - 1) / sample_rate)
-    return NoiseFloor(
-        sample_rate=sample_rate,
-        direct_index=direct,
-        crossing_index=direct + round(crossing * sample_rate),
-        noise_db=noise,
-        decay_db_per_s=float(slope),
-        intercept_db=float(intercept),
-        peak_power=reference,
-        iterations=iterations,
-        block_frames=block,
-    )
 
 
 @dataclass(frozen=True)

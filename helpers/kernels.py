@@ -32,7 +32,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .figures import new_figure
+from .display import new_figure
 from .plots import target_axes
 from .validation import ArrayLike, amplitude_db, check_sample_rate, check_seconds
 

@@ -26,7 +26,7 @@ from typing import Literal
 import torch
 import torchaudio.functional as AF
 
-from .validation import ArrayLike, as_array, check_count, check_frequency, check_sample_rate
+from .validation import ArrayLike, as_array, check_count, check_sample_rate
 
 __all__ = [
     "add_noise_at_snr",
@@ -34,11 +34,10 @@ __all__ = [
     "mix_batch_at_snr",
     "noise_gain",
     "peak_gain",
-    "pink_noise",
     "prepare_noise",
     "snr_db",
     "snr_db_batch",
-    "white_noise",
+    "snr_gain",
 ]
 
 
@@ -149,10 +148,35 @@ def noise_gain(signal: ArrayLike, noise: ArrayLike, target_snr_db: float) -> flo
     return _gain(*_clip_pair(signal, noise), target_snr_db)
 
 
+def snr_gain(
+    signal_power: torch.Tensor | float,
+    noise_power: torch.Tensor | float,
+    snr_db: torch.Tensor | float,
+) -> torch.Tensor:
+    """The gain ``sqrt(P_signal / P_noise) * 10 ** (-snr_db / 20)`` that puts noise of power
+    ``noise_power`` at ``snr_db`` below a signal of power ``signal_power``: the one SNR
+    gain of the course (:func:`add_noise_at_snr`, :func:`mix_batch_at_snr`,
+    :class:`helpers.augment.chain.Noise`, :func:`helpers.augment.loaders.augment_batch`).
+
+    Tensors broadcast (one gain per example of a batch); float64 in, float64 out.
+
+    Examples
+    --------
+    >>> from helpers import noise
+    >>> float(noise.snr_gain(1.0, 1.0, 20.0))
+    0.1
+    """
+    signal_power, noise_power, snr_db = (
+        torch.as_tensor(value, dtype=torch.float64)
+        for value in (signal_power, noise_power, snr_db)
+    )
+    return torch.sqrt(signal_power / noise_power) * 10.0 ** (-snr_db / 20.0)
+
+
 def _gain(signal: torch.Tensor, noise: torch.Tensor, target_snr_db: float) -> float:
     _check_snr_values(torch.as_tensor(float(target_snr_db)))
     signal_power, noise_power = _powers(signal, noise, tuple(range(signal.ndim)))
-    return float(torch.sqrt(signal_power / noise_power) * 10.0 ** (-float(target_snr_db) / 20.0))
+    return float(snr_gain(signal_power, noise_power, float(target_snr_db)))
 
 
 def add_noise_at_snr(
@@ -210,7 +234,7 @@ def mix_batch_at_snr(
     _check_snr_values(snr)
     dims = tuple(range(1, signal_t.ndim))
     signal_power, noise_power = _powers(signal_t, noise_t, dims)
-    gains = torch.sqrt(signal_power / noise_power) * 10.0 ** (-snr / 20.0)
+    gains = snr_gain(signal_power, noise_power, snr)
     shape = (batch,) + (1,) * (signal_t.ndim - 1)
     scaled_noise = noise_t * gains.reshape(shape).to(noise_t.dtype)
     return signal_t + scaled_noise, scaled_noise
@@ -309,74 +333,6 @@ def prepare_noise(
     if noise_rate != rate:
         data = AF.resample(data.float(), noise_rate, rate)
     return fit_noise_length(data, frames, mode=mode, seed=seed, crossfade=crossfade)
-
-
-def _coloured_noise(
-    frames: int, channels: int, rms_dbfs: float, seed: int, shape=None
-) -> torch.Tensor:
-    frames = check_count(frames, "frames", minimum=2, unit="samples")
-    channels = check_count(channels, "channels")
-    if not math.isfinite(rms_dbfs) or rms_dbfs > 0:
-        raise ValueError(f"rms_dbfs must be a level <= 0 dBFS, got {rms_dbfs}")
-    generator = torch.Generator().manual_seed(seed)
-    white = torch.randn(channels, int(frames), generator=generator, dtype=torch.float64)
-    if shape is not None:  # an amplitude per rfft bin
-        white = torch.fft.irfft(torch.fft.rfft(white) * shape, n=int(frames))
-    white = white - white.mean(dim=-1, keepdim=True)
-    rms = white.square().mean(dim=-1, keepdim=True).sqrt()
-    return (white / rms * 10.0 ** (rms_dbfs / 20.0)).float()
-
-
-def white_noise(
-    frames: int, *, channels: int = 1, rms_dbfs: float = -20.0, seed: int = 0
-) -> torch.Tensor:
-    """Gaussian white noise, ``(channels, frames)``: equal power per hertz, at ``rms_dbfs``."""
-    return _coloured_noise(frames, channels, rms_dbfs, seed)
-
-
-def pink_noise(
-    frames: int,
-    sample_rate: int,
-    *,
-    f_min: float = 20.0,
-    channels: int = 1,
-    rms_dbfs: float = -20.0,
-    seed: int = 0,
-) -> torch.Tensor:
-    """Pink noise in the audible band: power density ~ 1/f from ``f_min`` up to Nyquist.
-
-    White Gaussian noise is shaped in the frequency domain (amplitude ``1/sqrt(f)``),
-    which makes the spectrum fall 3 dB per octave (10 dB per decade): equal power per
-    octave. Bins below ``f_min`` are set to zero: a 1/f spectrum shaped down to the
-    lowest bin of a long clip would put a large share of its power below 20 Hz, where
-    nobody hears it (about half of it for 10 s at 16 kHz).
-
-    Parameters
-    ----------
-    frames : int
-        Length in samples.
-    sample_rate : int
-        Sample rate in Hz, which places ``f_min`` on the frequency axis.
-    f_min : float
-        Lowest frequency in Hz (default 20 Hz, the bottom of the audible band); above 0
-        and below the Nyquist frequency.
-    channels : int
-        Number of channels, each with its own noise.
-    rms_dbfs : float
-        Level of each channel, in dBFS.
-    seed : int
-        Seed of the generator.
-
-    Returns
-    -------
-    torch.Tensor, shape ``(channels, frames)``, float32
-    """
-    sample_rate = check_sample_rate(sample_rate)
-    frames = check_count(frames, "frames", minimum=2, unit="samples")
-    f_min = check_frequency(f_min, sample_rate, "f_min")
-    freqs = torch.fft.rfftfreq(frames, 1.0 / sample_rate, dtype=torch.float64)
-    shape = torch.where(freqs >= f_min, freqs.clamp_min(f_min) ** -0.5, 0.0)
-    return _coloured_noise(frames, channels, rms_dbfs, seed, shape)
 
 
 def peak_gain(*waveforms: ArrayLike, peak_dbfs: float = -1.0) -> float:

@@ -48,7 +48,8 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.image import AxesImage
 from matplotlib.ticker import MaxNLocator
 
-from .figures import new_figure
+from .display import new_figure
+from .display.state import colorbar_of, remember_colorbar
 from .measure import spectrogram_db_pooled
 from .validation import ArrayLike, as_mono, as_waveform, check_count, check_sample_rate, power_db
 
@@ -277,7 +278,7 @@ def attach_colorbar(mappable, *, ax: Axes | None = None, label: str) -> Colorbar
     matplotlib.colorbar.Colorbar
     """
     ax = mappable.axes if ax is None else ax
-    existing = getattr(ax, "_course_colorbar", None)
+    existing = colorbar_of(ax)
     if existing is not None and existing.ax in ax.figure.axes:
         old, new = existing.norm, mappable.norm
         if (type(old), old.vmin, old.vmax) == (type(new), new.vmin, new.vmax) and (
@@ -292,7 +293,7 @@ def attach_colorbar(mappable, *, ax: Axes | None = None, label: str) -> Colorbar
             existing.set_label(label)
         return existing
     colorbar = ax.figure.colorbar(mappable, ax=ax, label=label, pad=0.01)
-    ax._course_colorbar = colorbar
+    remember_colorbar(ax, colorbar)
     return colorbar
 
 

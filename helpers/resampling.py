@@ -443,7 +443,7 @@ def explorer_controls() -> list:
     ``target_rate`` (8 to 44.1 kHz), ``lowpass_filter_width`` (2 to 64 zero crossings),
     ``rolloff`` (0.5 to 0.99), ``method`` (Hann or Kaiser window) and ``beta`` (2 to 20,
     used by the Kaiser window only), each at torchaudio's default to start with."""
-    from .explorer import Choice, Slider
+    from .display import Choice, Slider
 
     rates = {"8 kHz": 8000, "16 kHz": 16000, "22.05 kHz": 22050, "32 kHz": 32000,
              "44.1 kHz": 44100}

@@ -5,14 +5,15 @@ the sound arrives, the direct-path peak followed by the decaying reverberation,
 and, once the decay has sunk below it, the noise floor again. The functions here
 find those parts, cut a response ready for convolution, and measure the room:
 
-* :func:`direct_path_index` and :func:`trim_rir`: where the sound arrives, and a
-  trimmed, faded and normalised response;
-* :func:`direct_to_reverberant_ratio` (DRR);
-* :func:`plot_noise_floor`: the diagnostic of Lundeby's noise-floor search
-  (:func:`helpers.decay.find_noise_floor`) on a measured response.
+* :func:`direct_path_index`: where the sound arrives, the course's one rule for it
+  (used by trimming, the DRR, the decay analysis and the simulated rooms of
+  :mod:`helpers.augment.rooms`), and :func:`trim_rir`: a trimmed, faded and normalised
+  response;
+* :func:`direct_to_reverberant_ratio` (DRR).
 
-The decay of a response (noise floor, energy decay curve, RT60) is in
-:mod:`helpers.decay`; filters (the high-pass that removes hum) in :mod:`helpers.filters`.
+The noise floor of a measured response is in :mod:`helpers.noise_floor`, its decay
+(energy decay curve, RT60) in :mod:`helpers.decay`; filters (the high-pass that removes
+hum) in :mod:`helpers.filters`.
 
 Times are in seconds and levels in dB; every function takes a torch tensor or a
 numpy array of shape ``(frames,)`` or ``(1, frames)`` (``trim_rir`` also takes
@@ -22,37 +23,87 @@ several channels).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 import numpy as np
 import torch
-from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
 
-from .measure import block_power_db
-from .plots import target_axes
 from .validation import ArrayLike, as_mono, as_waveform, check_sample_rate, check_seconds
 
-if TYPE_CHECKING:
-    from .decay import NoiseFloor
+__all__ = ["DIRECT_PATH_RULES", "direct_path_index", "direct_to_reverberant_ratio", "trim_rir"]
 
-__all__ = ["direct_path_index", "direct_to_reverberant_ratio", "plot_noise_floor", "trim_rir"]
+#: The two ways to find the direct path; ``"peak"`` is the course's default.
+DIRECT_PATH_RULES = ("peak", "first_arrival")
 
 #: Guards the division of a silent channel by its (zero) energy.
 _TINY = 1e-30
 
 
-def direct_path_index(rir: ArrayLike) -> int:
-    """Sample index of the direct-path peak: the largest sample, summed over channels.
+def direct_path_index(
+    rir: ArrayLike,
+    sample_rate: int | None = None,
+    *,
+    rule: Literal["peak", "first_arrival"] = "peak",
+    threshold_db: float = -10.0,
+    window_s: float = 0.001,
+) -> int:
+    """Sample index of the direct path: where the sound arrives, by one rule for the course.
 
-    The direct sound travels the shortest way, so it arrives first; it is also
-    the strongest arrival in all but unusual rooms (a reflector focusing sound).
+    ``rule="peak"`` (the default) takes the largest sample, channels summed in energy.
+    The direct sound travels the shortest way, so it arrives first, and in a measured
+    room it is also the strongest arrival (short of a reflector focusing sound); the
+    peak needs no threshold, and every level of the room lessons (trimming, the DRR,
+    the noise floor, the decay) is in dB re. this peak, as ISO 3382 measures them.
+
+    ``rule="first_arrival"`` takes the first sample within ``threshold_db`` of the
+    largest, then the largest sample in the ``window_s`` after it. A simulated
+    shoebox room needs it: image sources at equal distances arrive together after
+    the direct sound and can add up to more than it, so the largest sample is a
+    reflection (:mod:`helpers.augment.rooms` aligns its responses with this rule).
+
+    Used in: 02 · Background noise and room reverberation, §4 (the bundled room's
+    response); 05 · Augmentation pipeline, §4 (simulated rooms, ``first_arrival``).
+
+    Parameters
+    ----------
+    rir : torch.Tensor or numpy.ndarray, shape ``(frames,)`` or ``(channels, frames)``
+        The impulse response.
+    sample_rate : int or None
+        In Hz; needed by ``rule="first_arrival"`` (for ``window_s``) only.
+    rule : {"peak", "first_arrival"}
+        See above.
+    threshold_db, window_s : float
+        The first-arrival rule's level (dB re. the largest sample's energy) and window.
+
+    Returns
+    -------
+    int
+        The sample index.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from helpers import room
+    >>> rir = np.zeros(100)
+    >>> rir[[10, 30]] = [0.8, 1.0]  # the direct path, then coincident echoes adding up
+    >>> room.direct_path_index(rir)
+    30
+    >>> room.direct_path_index(rir, 16000, rule="first_arrival")
+    10
     """
+    if rule not in DIRECT_PATH_RULES:
+        raise ValueError(f"rule must be one of {DIRECT_PATH_RULES}, got {rule!r}")
     data = as_waveform(rir, "impulse_response")
     energy = np.sum(np.square(data.astype(np.float64)), axis=0)
     if not energy.any():
         raise ValueError("impulse_response is silent (all zeros): it has no direct path")
-    return int(np.argmax(energy))
+    if rule == "peak":
+        return int(np.argmax(energy))
+    if sample_rate is None:
+        raise ValueError("rule='first_arrival' needs the sample_rate (for window_s)")
+    first = int(np.flatnonzero(energy >= energy.max() * 10 ** (threshold_db / 10))[0])
+    window = max(1, round(window_s * check_sample_rate(sample_rate)))
+    return first + int(np.argmax(energy[first : first + window]))
 
 
 def trim_rir(
@@ -135,79 +186,3 @@ def direct_to_reverberant_ratio(
     if reverberant == 0:
         raise ValueError("there is no energy after the direct sound: the DRR is infinite")
     return float(10 * np.log10(direct / reverberant))
-
-
-def plot_noise_floor(
-    impulse_response: ArrayLike,
-    sample_rate: int,
-    *,
-    floor: NoiseFloor | None = None,
-    ax: Axes | None = None,
-    title: str | None = None,
-    **kwargs: Any,
-) -> Line2D:
-    """Draw Lundeby's diagnostic: block levels, noise level, late-decay line and crossing.
-
-    Parameters
-    ----------
-    impulse_response : torch.Tensor or numpy.ndarray, shape ``(frames,)`` or ``(1, frames)``
-        The measured response, as passed to :func:`find_noise_floor`.
-    sample_rate : int
-        Sample rate in Hz.
-    floor : NoiseFloor or None
-        The result of :func:`find_noise_floor` for this response; ``None`` computes it.
-    ax, title, **kwargs
-        As in the plot contract; ``**kwargs`` go to the block levels' line.
-
-    Returns
-    -------
-    matplotlib.lines.Line2D
-        The block levels (mean power per block, in dB re. the direct-path peak), in the
-        blocks of the method's last iteration.
-    """
-    sample_rate = check_sample_rate(sample_rate)
-    response = as_mono(impulse_response, "impulse_response")
-    from .decay import NoiseFloor, find_noise_floor  # decay imports this module
-
-    floor = find_noise_floor(response, sample_rate) if floor is None else floor
-    if not isinstance(floor, NoiseFloor):
-        raise TypeError("floor must be the result of find_noise_floor(impulse_response, rate)")
-    ax = target_axes(ax, height=3.2)
-    power = np.square(response[floor.direct_index :])
-    times, levels = block_power_db(power, floor.block_frames, sample_rate, floor.peak_power)
-    block_ms = 1000 * floor.block_frames / sample_rate
-    options = {"color": "C0", "drawstyle": "steps-mid", "label": f"{block_ms:.0f} ms blocks"}
-    line = ax.plot(times, levels, **{**options, **kwargs})[0]
-    ax.axhline(
-        floor.noise_db, color="0.4", linestyle="--", label=f"noise level {floor.noise_db:.1f} dB"
-    )
-    ax.axhspan(
-        floor.noise_db + 5,
-        floor.noise_db + 25,
-        color="C1",
-        alpha=0.08,
-        label="late-decay fit: 25 to 5 dB above the noise",
-    )
-    span = np.array([0.0, floor.crossing_s])
-    ax.plot(
-        span,
-        floor.intercept_db + floor.decay_db_per_s * span,
-        color="C1",
-        label=f"late-decay line (RT60 {floor.late_rt60:.2f} s)",
-    )
-    ax.plot(
-        [floor.crossing_s],
-        [floor.noise_db],
-        "o",
-        color="C3",
-        label=f"crossing point, {floor.crossing_s:.3f} s",
-    )
-    ax.axvline(floor.crossing_s, color="C3", linestyle=":")
-    ax.set_ylim(max(float(np.min(levels)), floor.noise_db - 20) - 3, 3)
-    ax.set_xlabel("Time after the direct sound (s)")
-    ax.set_ylabel("Level (dB re. direct-path peak)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper right", fontsize="small")
-    if title:
-        ax.set_title(title)
-    return line

@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
-from .figures import new_figure
+from .display import new_figure
 from .measure import spectrogram_db
 from .plots import attach_colorbar, target_axes
 from .validation import ArrayLike, as_mono, check_sample_rate

@@ -20,6 +20,7 @@ import torch
 
 __all__ = [
     "DB_FLOOR",
+    "OPUS_RATES",
     "ArrayLike",
     "amplitude_db",
     "as_array",
@@ -38,6 +39,11 @@ ArrayLike = torch.Tensor | np.ndarray
 
 #: Lowest level any helper reports, in dB (a power ratio of 1e-20): silence reads -200 dB.
 DB_FLOOR = -200.0
+
+#: Sample rates the Opus codec codes as they are, in Hz: the codec round trips refuse any
+#: other (:mod:`helpers.augment.codecs`), the player stores FLAC instead
+#: (:mod:`helpers.display.player`).
+OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 _FLOOR_POWER = 10.0 ** (DB_FLOOR / 10.0)
 
 #: A 2-D array whose second axis is at most this long, and whose first axis is

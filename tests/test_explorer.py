@@ -131,11 +131,11 @@ def test_mimebundle(made):
     assert len(stored) < len(explorer.figure_png), "the stored copy is compressed harder"
     live_png = io.BytesIO(explorer.figure_png)
     with Image.open(io.BytesIO(stored)) as image, Image.open(live_png) as live:
-        # a palette image, within the bound of helpers.figures.palette_image
+        # a palette image, within the bound of helpers.display.png.palette_image
         error = np.abs(
             np.asarray(image.convert("RGB")).astype(np.int16) - np.asarray(live.convert("RGB"))
         )
-        assert error.mean() <= helpers.figures.PALETTE_MEAN_ERROR
+        assert error.mean() <= helpers.display.png.PALETTE_MEAN_ERROR
     assert "<audio" in markup
     assert bundle["text/plain"] == "Explorer(Cutoff = 300 Hz, Gain = 0.5, Shape = Sine wave)"
     assert "0x" not in bundle["text/plain"]
@@ -279,7 +279,7 @@ def test_new_figure_is_not_registered_with_pyplot(figures_stay_closed):
     assert isinstance(figure, Figure)
     assert len(axes) == 2
     assert figure.get_figheight() == 4.0
-    assert figure.dpi == helpers.figures.DPI
+    assert figure.dpi == helpers.display.figures.DPI
 
 
 # --------------------------------------------------------------------------- keywords, extras

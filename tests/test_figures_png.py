@@ -7,13 +7,14 @@ import pytest
 from PIL import Image
 
 import helpers
-from helpers.figures import (
+from helpers.display.png import (
     PALETTE_FAR_FRACTION,
     PALETTE_FAR_LEVELS,
     PALETTE_MEAN_ERROR,
     encode_png,
     figure_png,
     palette_image,
+    stored_png,
 )
 
 RATE = 16000
@@ -39,7 +40,7 @@ def test_few_colours_are_stored_exactly_as_a_palette():
     rng = np.random.default_rng(0)
     colours = rng.integers(0, 256, size=(200, 3), dtype=np.uint8)
     pixels = colours[rng.integers(0, 200, size=(60, 90))]
-    png = encode_png(pixels, palette=True)
+    png = stored_png(pixels)
     mode, back = decoded(png)
     assert mode == "P"
     np.testing.assert_array_equal(back, pixels)
@@ -102,8 +103,8 @@ def test_a_small_patch_of_its_own_colour_keeps_it(monkeypatch):
     # without the entries kept for missed colours (and without k-means, which here happens
     # to find the swatch too), median cut alone does not get this figure within the bounds
     # (or would paint the swatch in another colour)
-    monkeypatch.setattr(helpers.figures, "PALETTE_EXACT_ENTRIES", 0)
-    monkeypatch.setattr(helpers.figures, "PALETTE_KMEANS", 0)
+    monkeypatch.setattr(helpers.display.png, "PALETTE_EXACT_ENTRIES", 0)
+    monkeypatch.setattr(helpers.display.png, "PALETTE_KMEANS", 0)
     alone = palette_image(pixels)
     assert alone is None or np.abs(alone[1][alone[0]][swatch].astype(int) - pixels[swatch]).max()
 
@@ -111,7 +112,7 @@ def test_a_small_patch_of_its_own_colour_keeps_it(monkeypatch):
 def test_many_colours_with_no_close_palette_stay_rgb_and_exact():
     pixels = np.random.default_rng(2).integers(0, 256, size=(64, 64, 3), dtype=np.uint8)
     assert palette_image(pixels) is None
-    mode, back = decoded(encode_png(pixels, palette=True))
+    mode, back = decoded(stored_png(pixels))
     assert mode == "RGB"
     np.testing.assert_array_equal(back, pixels)
 
@@ -119,7 +120,7 @@ def test_many_colours_with_no_close_palette_stay_rgb_and_exact():
 def test_rgba_and_the_default_are_untouched():
     pixels = np.full((8, 8, 4), 255, dtype=np.uint8)
     pixels[..., 3] = 128
-    with Image.open(io.BytesIO(encode_png(pixels, palette=True))) as image:
+    with Image.open(io.BytesIO(stored_png(pixels))) as image:
         assert image.mode == "RGBA"
     with Image.open(io.BytesIO(encode_png(pixels[..., :3]))) as image:
         assert image.mode == "RGB"  # palette=False: the explorers' live encoding
@@ -129,6 +130,6 @@ def test_rgba_and_the_default_are_untouched():
 def test_palette_edges(colours):
     pixels = np.zeros((4, colours, 3), dtype=np.uint8)
     pixels[:, :, 0] = np.arange(colours)
-    mode, back = decoded(encode_png(pixels, palette=True))
+    mode, back = decoded(stored_png(pixels))
     assert mode == "P"
     np.testing.assert_array_equal(back, pixels)

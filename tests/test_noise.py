@@ -9,7 +9,7 @@ import torch
 import torchaudio.functional as AF
 
 import helpers
-from helpers import noise
+from helpers import noise, noise_colours
 
 
 def _randn(*shape, seed=0, level=1.0):
@@ -236,34 +236,34 @@ def _spectral_slope_db_per_decade(waveform, sample_rate=16000):
 
 
 def test_white_noise_is_flat_and_at_its_level():
-    white = noise.white_noise(64000, channels=2, rms_dbfs=-26.0, seed=1)
+    white = noise_colours.white_noise(64000, channels=2, rms_dbfs=-26.0, seed=1)
     assert white.shape == (2, 64000)
     assert abs(helpers.rms_dbfs(white) - -26.0) < 1e-6
     assert abs(_spectral_slope_db_per_decade(white)) < 0.5
 
 
 def test_pink_noise_falls_10_db_per_decade():
-    pink = noise.pink_noise(64000, 16000, seed=1)
+    pink = noise_colours.pink_noise(64000, 16000, seed=1)
     assert abs(helpers.rms_dbfs(pink) - -20.0) < 1e-6
     assert abs(_spectral_slope_db_per_decade(pink) - -10.0) < 0.5
-    assert torch.equal(pink, noise.pink_noise(64000, 16000, seed=1))
+    assert torch.equal(pink, noise_colours.pink_noise(64000, 16000, seed=1))
 
 
 def test_pink_noise_keeps_its_power_in_the_audible_band():
     # 10 s at 16 kHz, measured with Welch's method (scipy), not with the FFT that shaped it
-    pink = noise.pink_noise(160000, 16000, seed=12)[0].numpy()
+    pink = noise_colours.pink_noise(160000, 16000, seed=12)[0].numpy()
     freqs, psd = scipy.signal.welch(pink, 16000, nperseg=8192)
     assert psd[freqs < 20].sum() / psd.sum() < 0.01
-    unlimited = noise.pink_noise(160000, 16000, f_min=0.1, seed=12)[0].numpy()
+    unlimited = noise_colours.pink_noise(160000, 16000, f_min=0.1, seed=12)[0].numpy()
     freqs, psd = scipy.signal.welch(unlimited, 16000, nperseg=8192)
     assert psd[freqs < 20].sum() / psd.sum() > 0.25  # 1/f down to 0.1 Hz: sub-bass
 
 
 def test_pink_noise_rejects_a_band_outside_the_spectrum():
     with pytest.raises(ValueError, match="f_min"):
-        noise.pink_noise(1000, 16000, f_min=9000.0)
+        noise_colours.pink_noise(1000, 16000, f_min=9000.0)
     with pytest.raises(ValueError, match="f_min"):
-        noise.pink_noise(1000, 16000, f_min=0.0)
+        noise_colours.pink_noise(1000, 16000, f_min=0.0)
 
 
 @pytest.mark.parametrize(
@@ -276,7 +276,7 @@ def test_pink_noise_rejects_a_band_outside_the_spectrum():
 )
 def test_noise_generators_reject_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        noise.white_noise(**kwargs)
+        noise_colours.white_noise(**kwargs)
 
 
 # --- headroom -----------------------------------------------------------------

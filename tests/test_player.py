@@ -9,7 +9,7 @@ import pytest
 import soundfile
 
 import helpers
-from helpers.player import OPUS_BITRATE_PER_CHANNEL, OPUS_LEVEL_TOLERANCE_DB
+from helpers.display.player import OPUS_BITRATE_PER_CHANNEL, OPUS_LEVEL_TOLERANCE_DB
 
 RATE = 16000
 

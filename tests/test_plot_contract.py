@@ -22,7 +22,8 @@ import torchaudio.functional as AF
 from matplotlib.artist import Artist
 
 import helpers
-from helpers import decay, effects, figures, kernels, spectral, sweeps
+from helpers import decay, effects, kernels, spectral, sweeps
+from helpers.display import figures
 
 RATE = 16000
 
@@ -63,7 +64,7 @@ def _cases() -> dict[str, tuple[tuple, dict]]:
         "kernels.plot_kernel": ((times, kernel), {}),
         "kernels.plot_kernel_response": ((times, kernel), {"new_rate": 32000}),
         "decay.plot_energy_decay": ((analysis,), {}),
-        "room.plot_noise_floor": ((measured, RATE), {}),
+        "noise_floor.plot_noise_floor": ((measured, RATE), {}),
     }
 
 
@@ -169,10 +170,11 @@ def test_figures_show_as_whole_png_in_ipython():
 
     from IPython.core.interactiveshell import InteractiveShell
 
-    from helpers import figures
+    from helpers.display import figures
+    from helpers.display.formatter import show_figures_as_png
 
     shell = InteractiveShell.instance()
-    assert figures.show_figures_as_png(shell)
+    assert show_figures_as_png(shell)
     figure, ax = figures.new_figure(width="half")
     ax.set_xlabel("A long label that a cropping backend would make the PNG follow")
     data, _metadata = shell.display_formatter.format(figure)

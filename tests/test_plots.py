@@ -63,8 +63,8 @@ def test_plot_waveform_new_figure(module, two_d):
     assert ax.get_ylabel() == "Amplitude"
     assert ax.get_title() == "tone"
     assert ax.get_xlim() == pytest.approx((0, 0.02))
-    assert line.figure.get_dpi() == helpers.figures.DPI
-    assert line.figure.get_figwidth() == helpers.figures.FULL_WIDTH
+    assert line.figure.get_dpi() == helpers.display.figures.DPI
+    assert line.figure.get_figwidth() == helpers.display.figures.FULL_WIDTH
 
 
 def test_plot_waveform_multi_channel_names_the_fix():

@@ -10,9 +10,15 @@ import torch
 from PIL import Image
 
 import helpers
-from helpers.explorer import _figure_png
-from helpers.figures import DPI as EXPLORER_DPI
-from helpers.figures import encode_png
+from helpers.display.blit import drawn_pixels
+from helpers.display.figures import DPI as EXPLORER_DPI
+from helpers.display.png import encode_png
+from helpers.display.state import figure_record
+
+
+def _figure_png(figure):
+    """The live PNG an explorer sends: the figure drawn as an explorer does, quickly encoded."""
+    return encode_png(drawn_pixels(figure), level=1)
 
 RATE = 8000
 
@@ -248,9 +254,9 @@ def test_a_shown_figure_is_the_whole_figure_in_fewer_bytes():
     noise = np.random.default_rng(1).standard_normal(RATE) * 0.1
     helpers.plot_waveform(noise, RATE, ax=axes[0])
     helpers.plot_spectrogram(noise, RATE, ax=axes[1])
-    helpers.figures.figure_png(figure)
+    helpers.display.png.figure_png(figure)
     figure.set_layout_engine("none")  # laid out once: both draws below are the same figure
-    shown = helpers.figures.figure_png(figure)
+    shown = helpers.display.png.figure_png(figure)
     reference = io.BytesIO()
     figure.savefig(reference, format="png", dpi=figure.dpi)  # matplotlib's own PNG
     with Image.open(io.BytesIO(shown)) as image, Image.open(reference) as theirs:
@@ -258,7 +264,7 @@ def test_a_shown_figure_is_the_whole_figure_in_fewer_bytes():
         error = np.abs(
             np.asarray(image.convert("RGB")).astype(np.int16) - np.asarray(theirs.convert("RGB"))
         )
-        assert error.mean() <= helpers.figures.PALETTE_MEAN_ERROR  # 0 when RGB or exact
+        assert error.mean() <= helpers.display.png.PALETTE_MEAN_ERROR  # 0 when RGB or exact
     assert len(shown) < 0.8 * len(reference.getvalue())
 
 
@@ -276,7 +282,7 @@ def steady_figure():
             )
             helpers.plot_spectrogram(tone(frequency_hz, gain), RATE, ax=axes[1], vmax=0)
         _figure_png(figure)
-        return figure._course_blitter.last
+        return figure_record(figure).blitter.last
 
     return figure, render, reference
 
@@ -285,7 +291,7 @@ def test_only_what_the_block_drew_is_drawn_again_and_the_picture_is_the_same():
     figure, render, _ = steady_figure()
     assert [render(f) for f in (300, 400, 500, 600)] == ["full", "full", "cache+blit", "blit"]
     blitted = _figure_png(figure)
-    assert figure._course_blitter.last == "blit"
+    assert figure_record(figure).blitter.last == "blit"
     assert_same_picture(blitted, full_draw(figure))
 
 
@@ -298,7 +304,7 @@ def test_blitting_keeps_the_order_of_layers():
     # static reference line above the waveform (zorder 2 > 1): each as in a full draw
     assert reference.zorder > axis.collections[0].zorder
     render(2000)
-    assert figure._course_blitter.last == "blit"
+    assert figure_record(figure).blitter.last == "blit"
     assert_same_picture(_figure_png(figure), full_draw(figure))
 
 
@@ -314,7 +320,7 @@ def test_new_limits_or_a_new_colour_range_draw_everything_again():
         helpers.plot_waveform(tone(700), RATE, ax=figure.axes[0])
         helpers.plot_spectrogram(tone(700), RATE, ax=figure.axes[1], vmax=-30)
     _figure_png(figure)
-    assert figure._course_blitter.last == "full"
+    assert figure_record(figure).blitter.last == "full"
 
 
 def test_a_figure_without_redraw_blocks_is_drawn_in_full():
@@ -323,7 +329,7 @@ def test_a_figure_without_redraw_blocks_is_drawn_in_full():
     _figure_png(figure)
     ax.lines[0].set_ydata(tone(880))
     _figure_png(figure)
-    assert figure._course_blitter.last == "full"
+    assert figure_record(figure).blitter.last == "full"
 
 
 def test_ticks_set_again_to_the_same_values_still_blit():
@@ -342,7 +348,7 @@ def test_ticks_set_again_to_the_same_values_still_blit():
             helpers.plot_feature(frames[:13] - shift, RATE, hop_length=160, ax=mfcc_ax,
                                  vmin=-2, vmax=2)
         _figure_png(figure)
-        kinds.append(figure._course_blitter.last)
+        kinds.append(figure_record(figure).blitter.last)
     assert kinds == ["full", "full", "cache+blit", "blit"]
     assert_same_picture(_figure_png(figure), full_draw(figure))
 
@@ -357,6 +363,6 @@ def test_tick_labels_set_again_with_set_ticks_still_blit():
             ax.set_xticks([0.25, 0.5], ["a quarter", "a half"])
             ax.set_xlim(0, 1)
         _figure_png(figure)
-        kinds.append(figure._course_blitter.last)
+        kinds.append(figure_record(figure).blitter.last)
     assert kinds == ["full", "full", "cache+blit", "blit"]
     assert_same_picture(_figure_png(figure), full_draw(figure))

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import helpers
-from helpers import decay, filters, measure, room
+from helpers import decay, filters, measure, noise_floor, room
 from helpers.effects import synthetic_rir
 
 RATE = 16000
@@ -87,7 +87,7 @@ def test_silent_rir_is_rejected():
 @pytest.mark.parametrize("rt60", [0.3, 0.6, 1.2])
 def test_find_noise_floor_on_a_response_with_known_noise(rt60):
     rir = _noisy_rir(rt60, noise_db=-50.0)
-    floor = decay.find_noise_floor(rir, RATE)
+    floor = noise_floor.find_noise_floor(rir, RATE)
     # the decay (60 dB per rt60, from the peak's envelope) meets -50 dB about 5/6 rt60 in
     assert 0.6 * rt60 < floor.crossing_s < 1.0 * rt60
     assert abs(floor.late_rt60 - rt60) < 0.1 * rt60
@@ -99,11 +99,13 @@ def test_find_noise_floor_rejects_responses_without_a_decay():
     flat = torch.randn(1, RATE, generator=torch.Generator().manual_seed(1))
     flat[0, 10] = 10.0  # a spike, then only noise at its own level
     with pytest.raises(ValueError, match="10 dB above the noise floor"):
-        decay.find_noise_floor(torch.cat([flat[:, :11], 0.001 + 0 * flat[:, 11:]], dim=1), RATE)
+        noise_floor.find_noise_floor(
+            torch.cat([flat[:, :11], 0.001 + 0 * flat[:, 11:]], dim=1), RATE
+        )
     with pytest.raises(ValueError, match="only"):
-        decay.find_noise_floor(torch.ones(1, 100), RATE)
+        noise_floor.find_noise_floor(torch.ones(1, 100), RATE)
     with pytest.raises(ValueError, match="mono"):
-        decay.find_noise_floor(torch.ones(2, RATE), RATE)
+        noise_floor.find_noise_floor(torch.ones(2, RATE), RATE)
 
 
 @pytest.mark.parametrize("rt60", [0.2, 0.3, 0.5, 0.8, 1.0, 1.5])
@@ -178,7 +180,7 @@ def test_bundled_rir_needs_the_rumble_removed_for_t20():
 
 
 def test_highpass_is_butterworth():
-    white = helpers.noise.white_noise(4 * RATE, seed=4)
+    white = helpers.noise_colours.white_noise(4 * RATE, seed=4)
     filtered = filters.highpass(white, RATE, 400.0)
     gains = helpers.transfer_db(white, filtered, RATE, [100, 400, 2000])
     assert abs(gains[1] - -3.0) < 0.5
@@ -249,25 +251,25 @@ def test_drr_rejects_bad_input():
 
 def test_noise_floor_keeps_the_block_length_of_its_last_iteration():
     response = _noisy_rir(0.5, seed=1)
-    found = decay.find_noise_floor(response, RATE)
+    found = noise_floor.find_noise_floor(response, RATE)
     # 5 blocks per 10 dB of the first decay line: for an RT60 near 0.5 s, about 17 ms
     assert 0.01 < found.block_frames / RATE < 0.025
 
 
 def test_plot_noise_floor_draws_the_diagnostic_on_the_given_axes():
     response = _noisy_rir(0.5, seed=1)
-    found = decay.find_noise_floor(response, RATE)
+    found = noise_floor.find_noise_floor(response, RATE)
     _figure, ax = helpers.new_figure()
-    line = room.plot_noise_floor(response, RATE, floor=found, ax=ax, title="t", color="k")
+    line = noise_floor.plot_noise_floor(response, RATE, floor=found, ax=ax, title="t", color="k")
     assert line.axes is ax and line.get_color() == "k"
     assert ax.get_title() == "t"
     assert len(ax.lines) == 5  # blocks, noise level, late-decay line, crossing, its line
     times, levels = line.get_data()
     assert abs(times[0] * 2 - found.block_frames / RATE) < 1e-9  # first block's centre
     assert abs(float(np.median(levels[times > found.crossing_s + 0.2])) - found.noise_db) < 3
-    assert room.plot_noise_floor(response, RATE).axes is not ax  # floor=None, ax=None
+    assert noise_floor.plot_noise_floor(response, RATE).axes is not ax  # floor=None, ax=None
 
 
 def test_plot_noise_floor_rejects_a_wrong_floor():
     with pytest.raises(TypeError, match="find_noise_floor"):
-        room.plot_noise_floor(_noisy_rir(0.5, seed=1), RATE, floor=0.5)
+        noise_floor.plot_noise_floor(_noisy_rir(0.5, seed=1), RATE, floor=0.5)

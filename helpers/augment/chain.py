@@ -23,6 +23,7 @@ import numpy as np
 import scipy.fft
 import torch
 
+from ..noise import snr_gain
 from ..validation import ArrayLike, as_waveform, check_count, check_sample_rate
 from . import codecs, loudness, noises, tempo
 
@@ -257,7 +258,7 @@ class Noise(Step):
         noise_power = excerpt.double().square().mean()
         if signal_power == 0:
             return waveform, {"skipped": "silent clip: no SNR is defined"}
-        gain = torch.sqrt(signal_power / noise_power) * 10 ** (-parameters["snr_db"] / 20)
+        gain = snr_gain(signal_power, noise_power, parameters["snr_db"])
         return waveform + gain.to(waveform.dtype) * excerpt, {}
 
 

@@ -17,7 +17,7 @@ import soundfile
 import torch
 import torchaudio.functional as AF
 
-from ..validation import ArrayLike, as_waveform, check_count, check_sample_rate
+from ..validation import OPUS_RATES, ArrayLike, as_waveform, check_count, check_sample_rate
 
 #: Codec name -> (libsndfile format, subtype).
 CODECS: dict[str, tuple[str, str]] = {
@@ -25,8 +25,6 @@ CODECS: dict[str, tuple[str, str]] = {
     "vorbis": ("OGG", "VORBIS"),
     "opus": ("OGG", "OPUS"),
 }
-#: Sample rates the Opus encoder accepts.
-OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 BITRATE_MODES = ("CONSTANT", "AVERAGE", "VARIABLE")
 
 

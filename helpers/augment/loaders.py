@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..noise import snr_gain
 from .chain import generator_for, uniform
 from .data import collate_padded
 
@@ -166,8 +167,7 @@ def augment_batch(
     excerpts = excerpts * valid
     signal_power = scaled.double().square().sum(dim=(1, 2), keepdim=True) / lengths_f
     noise_power = excerpts.double().square().sum(dim=(1, 2), keepdim=True) / lengths_f
-    snr_gain = 10 ** (-snrs.to(device, torch.float64) / 20)[:, None, None]
-    factor = torch.sqrt(signal_power / noise_power) * snr_gain
+    factor = snr_gain(signal_power, noise_power, snrs.to(device, torch.float64)[:, None, None])
     return scaled + (factor * excerpts).to(scaled.dtype), {"gain_db": gains, "snr_db": snrs}
 
 

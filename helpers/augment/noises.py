@@ -1,9 +1,8 @@
 """A small noise corpus for augmentation: recorded babble and band-limited coloured noises.
 
-Coloured noise has a power spectrum falling as ``1 / f ** exponent``: white (0, equal
-power per hertz: a hiss), pink (1, equal power per octave), brown (2, a rumble). Each
-noise here is band-limited with an FFT mask to a band where microphones and loudspeakers
-work, so no noise puts power where real recordings have none.
+The coloured noises (:data:`helpers.noise_colours.COLOURS`) come from
+:func:`helpers.noise_colours.coloured_noise`, band-limited to where microphones and
+loudspeakers work.
 """
 
 from __future__ import annotations
@@ -12,38 +11,8 @@ import torch
 import torchaudio.functional as AF
 
 from ..assets import load_audio
-from ..validation import ArrayLike, as_waveform, check_count, check_sample_rate
-
-#: Name -> (spectral exponent, low edge Hz, high edge Hz).
-COLOURS = {
-    "white 300-3400 Hz": (0.0, 300.0, 3400.0),
-    "pink 50-8000 Hz": (1.0, 50.0, 8000.0),
-    "brown 20-2000 Hz": (2.0, 20.0, 2000.0),
-}
-
-
-def coloured_noise(
-    frames: int,
-    sample_rate: int,
-    *,
-    exponent: float,
-    f_min: float,
-    f_max: float,
-    generator: torch.Generator | None = None,
-) -> torch.Tensor:
-    """Gaussian noise with power ``~ 1 / f ** exponent`` between ``f_min`` and ``f_max``
-    (zero outside), unit RMS, shape ``(1, frames)``."""
-    sample_rate = check_sample_rate(sample_rate)
-    frames = check_count(frames, "frames", minimum=2, unit="samples")
-    if not 0 <= f_min < f_max:
-        raise ValueError(f"need 0 <= f_min < f_max, got {f_min}, {f_max}")
-    white = torch.randn(1, int(frames), generator=generator, dtype=torch.float64)
-    spectrum = torch.fft.rfft(white)
-    freqs = torch.fft.rfftfreq(int(frames), 1 / sample_rate, dtype=torch.float64)
-    inside = (freqs >= max(f_min, freqs[1].item())) & (freqs <= min(f_max, sample_rate / 2))
-    shape = torch.where(inside, freqs.clamp_min(1e-9) ** (-exponent / 2), 0.0)
-    noise = torch.fft.irfft(spectrum * shape, n=int(frames))
-    return (noise / noise.square().mean().sqrt()).float()
+from ..noise_colours import COLOURS, coloured_noise
+from ..validation import ArrayLike, as_waveform, check_sample_rate
 
 
 def noise_corpus(
@@ -73,15 +42,6 @@ def noise_excerpt(
         data = data.repeat(1, -(-frames // data.shape[-1]))
     start = int(torch.randint(0, data.shape[-1] - frames + 1, (1,), generator=generator))
     return data[:, start : start + frames]
-
-
-def band_power_share(noise: ArrayLike, sample_rate: int, f_min: float, f_max: float) -> float:
-    """Share (0-1) of a signal's power between ``f_min`` and ``f_max``, from its spectrum."""
-    data = as_waveform(noise, tensor=True).double()
-    power = torch.fft.rfft(data).abs().square().sum(0)
-    freqs = torch.fft.rfftfreq(data.shape[-1], 1 / check_sample_rate(sample_rate))
-    inside = (freqs >= f_min) & (freqs <= f_max)
-    return float(power[inside].sum() / power.sum())
 
 
 def resample_noise(noise: ArrayLike, noise_rate: int, sample_rate: int) -> torch.Tensor:

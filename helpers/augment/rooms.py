@@ -22,28 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..room import direct_path_index
 from ..validation import ArrayLike, as_waveform, check_sample_rate, check_seconds
 
 #: pyroomacoustics' speed of sound (m/s) and fractional-delay filter length (taps).
 SPEED_OF_SOUND = 343.0
 FRACTIONAL_DELAY_TAPS = 81
-
-
-def first_arrival_index(
-    rir: ArrayLike, sample_rate: int, *, threshold_db: float = -10.0, window_s: float = 0.001
-) -> int:
-    """Index of the direct path: the peak of the first arrival, not the largest sample.
-
-    Finds the first sample within ``threshold_db`` of the response's largest magnitude
-    (channels summed in energy), then the largest sample in the ``window_s`` after it.
-    """
-    data = as_waveform(rir, "impulse_response", tensor=True).double()
-    energy = data.square().sum(0)
-    if not bool(energy.any()):
-        raise ValueError("impulse_response is silent (all zeros): it has no direct path")
-    first = int(torch.nonzero(energy >= energy.max() * 10 ** (threshold_db / 10))[0])
-    window = max(1, round(window_s * check_sample_rate(sample_rate)))
-    return first + int(torch.argmax(energy[first : first + window]))
 
 
 @dataclass(frozen=True)
@@ -61,8 +45,8 @@ class SimulatedRoom:
 
     @property
     def direct_index(self) -> int:
-        """The direct path's sample (:func:`first_arrival_index`)."""
-        return first_arrival_index(self.rir, self.sample_rate)
+        """The direct path's sample (the first arrival, :func:`helpers.room.direct_path_index`)."""
+        return direct_path_index(self.rir, self.sample_rate, rule="first_arrival")
 
     @property
     def expected_direct_index(self) -> float:
@@ -115,14 +99,15 @@ def simulate_room(
 
 
 def align_rir(rir: ArrayLike, sample_rate: int, *, fade_s: float = 0.005) -> torch.Tensor:
-    """The response cut to start at its direct path (:func:`first_arrival_index`), its end
+    """The response cut to start at its direct path (its first arrival,
+    :func:`helpers.room.direct_path_index` with ``rule="first_arrival"``), its end
     faded over ``fade_s``, normalised to unit energy per channel.
 
     Convolving a clip with it keeps the direct sound at the clip's own time (no delay) and
     white noise at its power.
     """
     data = as_waveform(rir, "impulse_response", tensor=True).double()
-    cut = data[:, first_arrival_index(data, sample_rate) :].clone()
+    cut = data[:, direct_path_index(data, sample_rate, rule="first_arrival") :].clone()
     fade = round(fade_s * check_sample_rate(sample_rate))
     if 0 < fade < cut.shape[-1]:
         cut[:, -fade:] *= torch.linspace(1.0, 0.0, fade, dtype=torch.float64)

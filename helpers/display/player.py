@@ -9,12 +9,10 @@ import io
 import numpy as np
 import soundfile
 
-from .validation import ArrayLike, amplitude_db, as_waveform, check_sample_rate
+from ..validation import OPUS_RATES, ArrayLike, amplitude_db, as_waveform, check_sample_rate
 
 __all__ = ["OPUS_BITRATE_PER_CHANNEL", "OPUS_RATES", "AudioPlayer", "play"]
 
-#: Sample rates Opus codes as they are (any other rate would need resampling: FLAC then).
-OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 #: Target bit rate of a stored player's Opus stream, per channel, in bit/s (variable).
 #: Xiph's recommended settings call 128 kb/s Opus "pretty much transparent" for fullband
 #: stereo music; this is as much per channel, for clips of 8 kHz bandwidth or less mostly.

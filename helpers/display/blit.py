@@ -20,7 +20,6 @@ when it differs, the figure is drawn in full, and cached again once it stays the
 
 from __future__ import annotations
 
-from functools import partial
 from operator import attrgetter
 
 import numpy as np
@@ -30,23 +29,16 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.ticker import (
-    FixedFormatter,
-    FixedLocator,
-    Formatter,
-    FuncFormatter,
-    Locator,
-    MaxNLocator,
-)
+from matplotlib.ticker import FixedFormatter, FixedLocator, Formatter, Locator, MaxNLocator
 
-__all__ = ["Blitter"]
+from .figures import DPI
+from .matplotlib_private import axes_parts, max_n_settings, tick_label_call
+from .state import figure_record
+
+__all__ = ["Blitter", "drawn_pixels"]
 
 #: One step of a blitted draw: the changing artists, then the static ones drawn above them.
 Level = tuple[list[Artist], list[Artist]]
-
-
-def _titles(axis) -> list[Text]:
-    return [axis.title, axis._left_title, axis._right_title]
 
 
 def _levels(figure: Figure) -> list[Level] | None:
@@ -54,21 +46,23 @@ def _levels(figure: Figure) -> list[Level] | None:
 
     ``None`` when the figure has no ``redraw`` block to go by.
     """
-    drawing = getattr(figure, "_course_drawing", None)
+    record = figure_record(figure, create=False)
+    drawing = record.drawing if record is not None else None
     if drawing is None or any(axis.get_animated() for axis in figure.axes):
         return None
     changing = {id(artist) for artist in drawing.artists if artist.axes is not None}
     for axis in figure.axes:
-        changing.update(id(title) for title in _titles(axis))
+        changing.update(id(title) for title in axes_parts(axis).titles)
     levels: list[Level] = []
     for axis in figure.axes:
         # what Axes.draw draws, in its order (the face first, always)
         children = axis.get_children()
         children.remove(axis.patch)
-        if not (axis.axison and axis._frameon):
+        if not (axis.axison and axis.get_frame_on()):
             children = [child for child in children if child not in axis.spines.values()]
         if not axis.axison:
-            children = [child for child in children if child not in axis._axis_map.values()]
+            hidden = axes_parts(axis).axis_artists
+            children = [child for child in children if child not in hidden]
         children = sorted(
             (child for child in children if child.get_visible()), key=attrgetter("zorder")
         )
@@ -108,13 +102,11 @@ def _ticker(ticker: Locator | Formatter) -> object:
         return ("fixed", tuple(np.asarray(ticker.locs).tolist()), ticker.nbins)
     if isinstance(ticker, FixedFormatter):
         return ("labels", tuple(ticker.seq), ticker.offset_string)
-    if isinstance(ticker, FuncFormatter) and isinstance(ticker.func, partial):
-        # the labels of ``set_ticks(ticks, labels)``: a dict of tick -> label in a partial
-        call = ticker.func
+    call = tick_label_call(ticker)
+    if call is not None:  # the labels of ``set_ticks(ticks, labels)``
         return ("labels-of", call.func, repr(call.args), repr(sorted(call.keywords.items())))
     if type(ticker) is MaxNLocator:
-        settings = {key: value for key, value in vars(ticker).items() if key != "axis"}
-        return ("max-n", repr(sorted(settings.items())))
+        return ("max-n", max_n_settings(ticker))
     return id(ticker)
 
 
@@ -229,3 +221,26 @@ class Blitter:
             if len(where):
                 pixels = np.asarray(renderer.buffer_rgba()).reshape(-1, 4)
                 pixels[where] = _blend(pixels[where], colour, alpha)
+
+
+def drawn_pixels(figure: Figure) -> np.ndarray:
+    """Draw ``figure`` as an explorer shows it; its pixels, (height, width, 3) uint8, a copy.
+
+    The first draw runs the figure's layout engine; the layout is then kept (the
+    engine is switched off), so redrawing a reused figure skips it. When a redraw
+    changed only what its ``redraw`` block drew (and the axes' titles), only that is
+    drawn again, onto cached layers of the rest (:class:`Blitter`, one per figure, kept
+    in the figure's record, :func:`helpers.display.state.figure_record`).
+    """
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    if figure.dpi != DPI:
+        figure.set_dpi(DPI)
+    record = figure_record(figure)
+    if record.blitter is None:
+        record.blitter = Blitter()
+    record.blitter.draw(canvas)
+    if not isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine | None):
+        figure.set_layout_engine("none")
+    return np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[..., :3])

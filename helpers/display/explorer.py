@@ -23,23 +23,20 @@ from __future__ import annotations
 import base64
 import html
 import math
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-from ._blit import Blitter
-from .figures import DPI, encode_png
+from .blit import drawn_pixels
 from .player import AudioPlayer
+from .png import encode_png, stored_png
 
 __all__ = ["Choice", "Explorer", "Slider"]
 
@@ -197,33 +194,6 @@ def _align(controls, control_widgets) -> None:
             widget.layout.width = f"calc({label} + {TRACK_WIDTH} + 6em)"  # 6em: the readout
 
 
-def _figure_png(figure: Figure) -> bytes:
-    """Draw ``figure`` and encode it as PNG, as the inline backend shows it.
-
-    The first draw runs the figure's layout engine; the layout is then kept (the
-    engine is switched off), so redrawing a reused figure skips it. When a redraw
-    changed only what its ``redraw`` block drew (and the axes' titles), only that is
-    drawn again, onto cached layers of the rest (:class:`helpers._blit.Blitter`).
-    """
-    return encode_png(_drawn_pixels(figure), level=1)
-
-
-def _drawn_pixels(figure: Figure) -> np.ndarray:
-    """Draw ``figure`` (see :func:`_figure_png`); its pixels, (height, width, 3) uint8, a copy."""
-    canvas = figure.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(figure)
-    if figure.dpi != DPI:
-        figure.set_dpi(DPI)
-    blitter = getattr(figure, "_course_blitter", None)
-    if blitter is None:
-        blitter = figure._course_blitter = Blitter()
-    blitter.draw(canvas)
-    if not isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine | None):
-        figure.set_layout_engine("none")
-    return np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[..., :3])
-
-
 @contextmanager
 def _torch_threads(threads: int | None) -> Iterator[None]:
     """Run the block with ``threads`` torch intra-op threads (unchanged for ``None``)."""
@@ -260,9 +230,6 @@ class Explorer:
     A later cell can drive it from code, e.g. ``explorer.set(cutoff_hz=1000)``,
     and check :attr:`values`, :attr:`audio`, :attr:`result` and :attr:`updates`.
     """
-
-    #: Every live explorer, so a benchmark can find and time them all.
-    instances: ClassVar[weakref.WeakSet[Explorer]] = weakref.WeakSet()
 
     def __init__(
         self,
@@ -306,7 +273,6 @@ class Explorer:
         for control in self.widgets.values():
             control.observe(self._on_change, names="value")
         self.update()
-        Explorer.instances.add(self)
 
     @property
     def values(self) -> dict[str, Any]:
@@ -373,7 +339,7 @@ class Explorer:
                 plt.close(self._figure)
             self._figure = figure
         # one copy of the pixels serves the live PNG now and the stored one later
-        self._pixels = _drawn_pixels(figure)
+        self._pixels = drawn_pixels(figure)
         self.figure_png = encode_png(self._pixels, level=1)
         self._stored_png = None  # made when a static view is asked for
         self.audio = audio
@@ -410,12 +376,12 @@ class Explorer:
         """The current figure and audio as plain HTML, for readers without a kernel.
 
         The figure is the one shown live, compressed harder (as a palette image when
-        that is visually lossless, :func:`helpers.figures.palette_image`): it is stored
+        that is visually lossless, :func:`helpers.display.png.stored_png`): it is stored
         in the notebook, while the live one is made quickly for a slider.
         """
         if self._stored_png is None:
             self._stored_png = (
-                encode_png(self._pixels, level=9, palette=True) if self.updates else b""
+                stored_png(self._pixels) if self.updates else b""
             )
         image = base64.b64encode(self._stored_png).decode("ascii")
         audio = self.audio._repr_html_() if self.audio is not None else ""
