@@ -8,7 +8,9 @@ import os
 import sys
 import time
 
-from .report import Table, Target, format_seconds, percentile
+from numpy import percentile
+
+from .report import Table, Target, format_seconds
 
 SECTIONS = (
     "notebooks",

@@ -4,7 +4,7 @@
 cleared) and Debian's Chromium through Playwright, opens each notebook, runs it, and times
 arrow-key presses and drag releases on each explorer's first slider (its first drop-down
 when it has no slider), from the input event to the new figure decoded and the new audio source
-in place, with the clock of the page (``tests/e2e/lab_page.py``, :class:`ExplorerTimer`).
+in place, with the clock of the page (``labdriver/lab_page.py``, :class:`ExplorerTimer`).
 :func:`notebook_sizes` reads what the committed notebooks weigh and what in them does.
 """
 
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-E2E = ROOT / "tests" / "e2e"
 
 
 @dataclass
@@ -30,9 +29,7 @@ class NotebookTimings:
 
 def run(paths: list[Path], presses: int = 20, drags: int = 5) -> list[NotebookTimings]:
     """Open, run and time every explorer of each notebook in ``paths``, in one JupyterLab."""
-    if str(E2E) not in sys.path:
-        sys.path.insert(0, str(E2E))
-    from lab_server import (
+    from labdriver.lab_server import (
         CHROMIUM_FLAGS,
         VIEWPORT,
         LabServer,
@@ -45,8 +42,9 @@ def run(paths: list[Path], presses: int = 20, drags: int = 5) -> list[NotebookTi
         raise RuntimeError(
             "Chromium was not found (apt-get install chromium, or set COURSE_CHROMIUM)"
         )
-    from lab_page import ExplorerTimer, LabPage, NotebookPage
     from playwright.sync_api import sync_playwright
+
+    from labdriver.lab_page import ExplorerTimer, LabPage, NotebookPage
 
     results = []
     with tempfile.TemporaryDirectory(prefix="course-browser-") as folder:

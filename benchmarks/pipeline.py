@@ -79,7 +79,7 @@ def _steady_clips_per_s(dataset, workers: int) -> tuple[float, float]:
 
 
 def _per_clip_ms(function, clips, repeats: int) -> float:
-    from benchmarks.report import median
+    from numpy import median
 
     function(0, clips[0])
     runs = []
@@ -88,7 +88,7 @@ def _per_clip_ms(function, clips, repeats: int) -> float:
         for index, clip in enumerate(clips):
             function(index, clip)
         runs.append((time.perf_counter() - start) * 1000 / len(clips))
-    return median(runs)
+    return float(median(runs))
 
 
 def run(*, repeats: int = 3, pitch_shift: bool = True) -> PipelineResult:

@@ -67,7 +67,7 @@ def measure_case(kind: str, seconds: int, repeats: int) -> dict:
 
 def run_case(kind: str, duration: str, repeats: int, timeout: int = 600) -> PlotResult:
     """Run one case in a fresh interpreter; the median of its repeats."""
-    from .report import median
+    from numpy import median
 
     command = [sys.executable, "-m", "benchmarks.plots", kind, str(DURATIONS[duration]),
                str(repeats)]
@@ -80,7 +80,7 @@ def run_case(kind: str, duration: str, repeats: int, timeout: int = 600) -> Plot
         error = (done.stderr.strip().splitlines() or ["failed"])[-1][:120]
         return PlotResult(kind, duration, float("nan"), float("nan"), repeats, error)
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    return PlotResult(kind, duration, median(found["times"]), found["memory_mb"], repeats)
+    return PlotResult(kind, duration, float(median(found["times"])), found["memory_mb"], repeats)
 
 
 if __name__ == "__main__":

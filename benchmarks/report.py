@@ -1,4 +1,4 @@
-"""Percentiles, targets and the aligned text table the benchmark prints."""
+"""Targets and the aligned text table the benchmark prints (percentiles: ``numpy.percentile``)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 COLUMNS = ("measurement", "result", "details", "target", "TARGET")
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The ``q``-th percentile (0-100) with linear interpolation, as ``numpy.percentile``."""
-    if not values:
-        raise ValueError("no values to take a percentile of")
-    if not 0 <= q <= 100:
-        raise ValueError(f"q must be in [0, 100], got {q}")
-    data = sorted(values)
-    position = (len(data) - 1) * q / 100
-    lower = math.floor(position)
-    upper = min(lower + 1, len(data) - 1)
-    return data[lower] + (data[upper] - data[lower]) * (position - lower)
-
-
-def median(values: Sequence[float]) -> float:
-    return percentile(values, 50)
 
 
 @dataclass(frozen=True)

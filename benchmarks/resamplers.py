@@ -89,7 +89,7 @@ def resamplers(source: int, target: int) -> dict[str, Callable[[np.ndarray], np.
 
 def _speed(resample: Callable[[np.ndarray], np.ndarray], signal: np.ndarray, repeats: int,
            seconds: float) -> float:
-    from .report import median
+    from numpy import median
 
     resample(signal)  # warm-up: numba compiles resampy's loop, caches fill
     times = []
@@ -97,7 +97,7 @@ def _speed(resample: Callable[[np.ndarray], np.ndarray], signal: np.ndarray, rep
         start = time.perf_counter()
         resample(signal)
         times.append(time.perf_counter() - start)
-    return 1000 * median(times) / seconds
+    return 1000 * float(median(times)) / seconds
 
 
 def _as_numpy(resample: Callable[[np.ndarray], np.ndarray]) -> Callable:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.signal
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -37,20 +38,10 @@ from .plots import target_axes
 from .validation import ArrayLike, amplitude_db, check_sample_rate, check_seconds
 
 __all__ = [
-    "ResponseQuality",
-    "compare_kernels",
-    "kaiser_attenuation_db",
-    "kaiser_beta",
-    "kaiser_transition_hz",
-    "kernel_response_db",
-    "plot_kernel",
-    "plot_kernel_response",
-    "probe_response",
-    "resampler_kernel",
-    "response_quality",
-    "response_table",
-    "torchaudio_variants",
-    "worst_aliasing",
+    "ResponseQuality", "compare_kernels", "kaiser_attenuation_db", "kaiser_beta",
+    "kaiser_transition_hz", "kernel_response_db", "plot_kernel", "plot_kernel_response",
+    "probe_response", "resampler_kernel", "response_quality", "response_table",
+    "torchaudio_variants", "worst_aliasing"
 ]
 
 
@@ -120,8 +111,9 @@ def kernel_response_db(
         raise ValueError("the kernel sums to zero: it has no gain at 0 Hz to compare with")
     step = float(times_s[1] - times_s[0])
     size = n_fft or 1 << max(16, math.ceil(math.log2(kernel.size)) + 2)
-    gain = np.abs(np.fft.rfft(kernel, size)) / abs(total)
-    return np.fft.rfftfreq(size, step), amplitude_db(gain)
+    freqs, response = scipy.signal.freqz(kernel, worN=size // 2 + 1, include_nyquist=True,
+                                         fs=1.0 / step)
+    return freqs, amplitude_db(np.abs(response) / abs(total))
 
 
 def plot_kernel(
@@ -294,12 +286,7 @@ def kaiser_beta(attenuation_db: float) -> float:
     below the pass band (Kaiser 1974; as in ``scipy.signal.kaiser_beta``):
     ``0.1102 (A - 8.7)`` above 50 dB, ``0.5842 (A - 21)**0.4 + 0.07886 (A - 21)`` from
     21 to 50 dB, 0 below."""
-    a = float(attenuation_db)
-    if a > 50:
-        return 0.1102 * (a - 8.7)
-    if a >= 21:
-        return 0.5842 * (a - 21) ** 0.4 + 0.07886 * (a - 21)
-    return 0.0
+    return float(scipy.signal.kaiser_beta(float(attenuation_db)))
 
 
 def kaiser_attenuation_db(beta: float) -> float:

@@ -54,12 +54,8 @@ from .measure import spectrogram_db_pooled
 from .validation import ArrayLike, as_mono, as_waveform, check_count, check_sample_rate, power_db
 
 __all__ = [
-    "attach_colorbar",
-    "plot_feature",
-    "plot_filterbank",
-    "plot_spectrogram",
-    "plot_waveform",
-    "target_axes",
+    "attach_colorbar", "plot_feature", "plot_filterbank", "plot_spectrogram", "plot_waveform",
+    "target_axes"
 ]
 
 #: Time steps drawn per pixel column of the axes, at most: a spectrogram with more

@@ -26,23 +26,16 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullFormatter
 
+from .display import Choice, Slider
 from .kernels import probe_response, worst_aliasing
 from .plots import target_axes
 from .sweeps import Sweep, frequency_label, nice_frequencies, plot_sweep
 from .validation import DB_FLOOR, ArrayLike, as_mono, check_sample_rate, power_db
 
 __all__ = [
-    "FLOOR_DB",
-    "LONG_KAISER",
-    "ResamplingQuality",
-    "device_aliasing_db",
-    "draw_resampling",
-    "explorer_controls",
-    "measure_resampling",
-    "plot_gain",
-    "quality_table",
-    "reference_resamplers",
-    "sweep_gain_db",
+    "FLOOR_DB", "LONG_KAISER", "ResamplingQuality", "device_aliasing_db", "draw_resampling",
+    "explorer_controls", "measure_resampling", "plot_gain", "quality_table",
+    "reference_resamplers", "sweep_gain_db"
 ]
 
 #: Metrics never report less than this (dB): the package's one floor, far below what a
@@ -443,10 +436,7 @@ def explorer_controls() -> list:
     ``target_rate`` (8 to 44.1 kHz), ``lowpass_filter_width`` (2 to 64 zero crossings),
     ``rolloff`` (0.5 to 0.99), ``method`` (Hann or Kaiser window) and ``beta`` (2 to 20,
     used by the Kaiser window only), each at torchaudio's default to start with."""
-    from .display import Choice, Slider
-
-    rates = {"8 kHz": 8000, "16 kHz": 16000, "22.05 kHz": 22050, "32 kHz": 32000,
-             "44.1 kHz": 44100}
+    rates = {f"{rate / 1000:g} kHz": rate for rate in (8000, 16000, 22050, 32000, 44100)}
     return [
         Choice(name="target_rate", label="Target rate", options=rates, default=32000),
         Slider(name="lowpass_filter_width", label="lowpass_filter_width", unit="zero crossings",

@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 import pytest
-from lab_server import CHROMIUM_FLAGS, VIEWPORT, chromium_path
+
+from labdriver.lab_server import CHROMIUM_FLAGS, VIEWPORT, chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artifacts" / "browser"
@@ -47,7 +48,7 @@ def chromium() -> str:
 def lab_server(chromium, tmp_path_factory):
     """JupyterLab on a copy of ``notebooks/`` without outputs; stopped with its kernels
     whatever happens."""
-    from lab_server import LabServer, copy_without_outputs, port_is_free
+    from labdriver.lab_server import LabServer, copy_without_outputs, port_is_free
 
     base = tmp_path_factory.mktemp("jupyterlab")
     copy_without_outputs(sorted((ROOT / "notebooks").glob("*.ipynb")), base / "root" / "notebooks")
@@ -80,7 +81,7 @@ def browser(chromium):
 @pytest.fixture(scope="module")
 def jupyterlab(browser, lab_server):
     """JupyterLab, loaded once with a fresh workspace; the notebooks are opened in it in turn."""
-    from lab_page import LabPage
+    from labdriver.lab_page import LabPage
 
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     page = context.new_page()
@@ -116,7 +117,7 @@ def _save_artefacts(lab, server, name: str) -> list[Path]:
 def notebook(request, jupyterlab, lab_server):
     """The test class's notebook (its ``path``) opened in JupyterLab, its kernel idle;
     closed with its kernel afterwards."""
-    from lab_page import NotebookPage
+    from labdriver.lab_page import NotebookPage
 
     path: Path = request.cls.path
     notebook_page = NotebookPage(jupyterlab, path, "notebooks")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lab_server import copy_without_outputs
+from labdriver.lab_server import copy_without_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from lab_page import saved_outputs
+
+from labdriver.lab_page import saved_outputs
 
 pytestmark = pytest.mark.browser
 
@@ -228,9 +229,9 @@ def explorer_latency(notebook, record_property) -> None:
     Prints each explorer's p50 and p95 (the benchmark's ``browser`` section judges them
     against the target); fails only if an update does not arrive or shows an error.
     """
-    from lab_page import ExplorerTimer
+    from numpy import percentile
 
-    from benchmarks.report import percentile
+    from labdriver.lab_page import ExplorerTimer
 
     notebook.run_all()
     timings = ExplorerTimer(notebook).time_all(TIMED_PRESSES, TIMED_DRAGS)

@@ -5,26 +5,11 @@ from __future__ import annotations
 import math
 import random
 
-import numpy as np
 import pytest
 
 from benchmarks.probe import draw_values
-from benchmarks.report import Table, Target, format_seconds, percentile
+from benchmarks.report import Table, Target, format_seconds
 from helpers import Choice, Slider
-
-
-@pytest.mark.parametrize("q", [0, 5, 50, 90, 95, 100])
-@pytest.mark.parametrize("size", [1, 2, 7, 30])
-def test_percentile_matches_numpy(q, size):
-    values = list(np.random.default_rng(size).exponential(size=size))
-    assert percentile(values, q) == pytest.approx(np.percentile(values, q))
-
-
-def test_percentile_refuses_nonsense():
-    with pytest.raises(ValueError, match="no values"):
-        percentile([], 50)
-    with pytest.raises(ValueError, match="q must be"):
-        percentile([1.0], 101)
 
 
 def test_target_verdicts():
