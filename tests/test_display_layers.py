@@ -119,7 +119,7 @@ def test_only_one_module_reads_matplotlib_privates():
 
 def test_the_matplotlib_privates_the_course_reads_are_still_there():
     """Fails loudly when a matplotlib release moves what ``matplotlib_private`` reads."""
-    figure, ax = helpers.new_figure()
+    _figure, ax = helpers.new_figure()
     ax.set_title("left", loc="left")
     parts = matplotlib_private.axes_parts(ax)
     assert all(isinstance(title, Text) for title in parts.titles)
