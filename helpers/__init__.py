@@ -7,8 +7,10 @@ attached to the package, so ``from helpers import noise`` (or ``helpers.noise``)
 
 ========================  ==================================================
 ``helpers.validation``    the input checks, the one dB conversion, ``OPUS_RATES``
-``helpers.plots``         the plot contract and the general plot helpers
+``helpers.plots``         the plot contract, waveform and spectrogram plots
+``helpers.feature_plots`` feature matrices, filter banks, the mel spectrogram
 ``helpers.measure``       levels, spectra, transfer functions
+``helpers.stats``         one clip's statistics at a glance (``print_stats``)
 ``helpers.filters``       one-pole low-pass, Butterworth high-pass, FFT convolution
 ``helpers.effects``       sox effects rebuilt (reverb, synthetic responses)
 ``helpers.noise``         noise at a measured SNR (``snr_gain``), coloured noise
@@ -18,7 +20,8 @@ attached to the package, so ``from helpers import noise`` (or ``helpers.noise``)
 ``helpers.sweeps``        sine sweeps and aliasing
 ``helpers.resampling``    resampler quality measured with a sweep
 ``helpers.kernels``       resampler kernels probed with impulses
-``helpers.spectral``      Griffin-Lim, mel scales, the mel-spectrogram plot
+``helpers.kernel_plots``  a kernel and its response drawn, several compared
+``helpers.spectral``      STFT windows, Griffin-Lim, mel scales
 ``helpers.assets``        the recordings the course uses
 ``helpers.augment``       augmentation at training time: codecs, loudness, rooms, chain, data
 ========================  ==================================================
@@ -42,7 +45,9 @@ from . import (
     decay,
     display,
     effects,
+    feature_plots,
     filters,
+    kernel_plots,
     kernels,
     measure,
     noise,
@@ -51,6 +56,7 @@ from . import (
     resampling,
     room,
     spectral,
+    stats,
     sweeps,
     validation,
 )
@@ -68,18 +74,17 @@ from .assets import (
 )
 from .decay import DecayFit, energy_decay_curve, estimate_rt60, fit_decay
 from .display import AudioPlayer, Choice, Explorer, Slider, new_figure, play, redraw
+from .feature_plots import plot_feature, plot_filterbank, plot_mel_spectrogram
 from .measure import (
-    audio_stats,
     average_spectrum,
     dominant_frequency,
     peak_dbfs,
-    print_stats,
     rms_dbfs,
     spectrogram_db,
     transfer_db,
 )
-from .plots import attach_colorbar, plot_feature, plot_filterbank, plot_spectrogram, plot_waveform
-from .spectral import plot_mel_spectrogram
+from .plots import attach_colorbar, plot_spectrogram, plot_waveform
+from .stats import AudioStats, audio_stats, print_stats
 
 __all__ = [
     "REGISTRY",
@@ -87,6 +92,7 @@ __all__ = [
     "AssetError",
     "AssetMissingError",
     "AudioPlayer",
+    "AudioStats",
     "ChecksumMismatchError",
     "Choice",
     "DecayFit",
@@ -105,8 +111,10 @@ __all__ = [
     "effects",
     "energy_decay_curve",
     "estimate_rt60",
+    "feature_plots",
     "filters",
     "fit_decay",
+    "kernel_plots",
     "kernels",
     "load_audio",
     "measure",
@@ -130,6 +138,7 @@ __all__ = [
     "save_audio",
     "spectral",
     "spectrogram_db",
+    "stats",
     "sweeps",
     "transfer_db",
     "validation",

@@ -215,6 +215,8 @@ def _lookup(name: str) -> Asset:
 def asset_path(name: str, *, timeout: float = 30.0, progressbar: bool = True) -> Path:
     """Return the local path of a registered recording, verified by its SHA-256.
 
+    Used in: 01 · Audio effects, §1; 05 · Augmentation at training time, §11.
+
     The bundled copy in ``_assets/`` is used when present; otherwise the file is
     taken from the cache, or downloaded there from its URL.
 
@@ -314,6 +316,9 @@ def load_audio(
     sample_rate: int | None = None,
 ) -> tuple[torch.Tensor, int]:
     """Load a registered recording or an audio file as a float32 ``(channels, frames)`` tensor.
+
+    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §2, §3; 05 · Augmentation at
+    training time, §2, §4.
 
     Parameters
     ----------

@@ -49,6 +49,8 @@ FIT_RANGES: dict[str, tuple[float, float]] = {"T20": (-5.0, -25.0), "T30": (-5.0
 def energy_decay_curve(impulse_response: ArrayLike, *, tail_energy: float = 0.0) -> np.ndarray:
     """Schroeder backward integration of a (mono) impulse response, in dB re. total energy.
 
+    Used in: 01 · Audio effects, §7.
+
     Entry ``n`` is the energy remaining after sample ``n``; it starts at 0 dB and falls.
 
     ``tail_energy`` (default 0) is energy, in the units of the summed squared samples,
@@ -106,6 +108,8 @@ def fit_decay(
 ) -> DecayFit:
     """Least-squares line through an energy decay curve between two levels.
 
+    Used in: 01 · Audio effects, §7.
+
     ``decay_db`` is a curve from :func:`energy_decay_curve` (0 dB at sample 0).
     The fit uses every sample from where the curve first falls to the upper level
     to where it first falls to the lower one.
@@ -157,6 +161,8 @@ def estimate_rt60(
     tail_energy: float = 0.0,
 ) -> float:
     """Reverberation time (s) from the energy decay curve, extrapolated to 60 dB.
+
+    Used in: 01 · Audio effects, §7; 02 · Noise and reverberation, §4.
 
     A straight line is fitted (least squares) to the decay curve between the two
     levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
@@ -212,6 +218,8 @@ def analyse_decay(
 ) -> DecayAnalysis:
     """Schroeder's energy decay curve of a response, with T20 and T30 line fits.
 
+    Used in: 02 · Noise and reverberation, §4, §5, §6; 05 · Augmentation at training time, §4.
+
     Parameters
     ----------
     truncate : cut the response where its decay meets the noise floor
@@ -261,6 +269,8 @@ def plot_energy_decay(
     **kwargs,
 ) -> Line2D:
     """Draw the energy decay curve with its T20/T30 line fits and the noise-floor cut.
+
+    Used in: 02 · Noise and reverberation, §4.
 
     Each fit is drawn as a dashed line extended to -60 dB, with dots where the curve
     crosses the fit range's two levels; the legend gives its RT60. The analysis

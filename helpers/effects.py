@@ -34,6 +34,8 @@ def synthetic_rir(
 ) -> torch.Tensor:
     """A statistical room impulse response: Gaussian noise with an exponential decay.
 
+    Used in: 02 · Noise and reverberation, §3, §4, §5, §6.
+
     The amplitude envelope falls by 60 dB over ``rt60`` seconds; the response lasts
     ``1.2 * rt60`` after an optional silent pre-delay. Each channel gets its own noise,
     so a stereo response sounds wide. The result has unit energy per channel.

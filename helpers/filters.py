@@ -31,6 +31,8 @@ _BUTTERWORTH_4_Q = (0.5412, 1.3066)
 def single_pole_lowpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.Tensor:
     """One-pole low-pass filter, like sox ``lowpass -1 FREQ``.
 
+    Used in: 01 · Audio effects, §4.
+
     ``y[n] = (1 - a) x[n] + a y[n-1]`` with ``a = exp(-2 pi cutoff / sample_rate)``:
     a gentle 6 dB/octave slope above the cut-off, unity gain at 0 Hz.
     """
@@ -45,6 +47,8 @@ def single_pole_lowpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float)
 
 def highpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.Tensor:
     """4th-order Butterworth high-pass filter (two biquads), computed in float64.
+
+    Used in: 02 · Noise and reverberation, §3, §4.
 
     The attenuation grows by 24 dB per octave below ``cutoff_hz`` (-3 dB there).
     Returns a tensor of the input's dtype (float64 for a numpy array).
@@ -64,6 +68,8 @@ def highpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.T
 def fft_convolve(waveform: torch.Tensor, impulse_response: torch.Tensor) -> torch.Tensor:
     """Full linear convolution along the last axis, through an FFT of a fast length.
 
+    Used in: 02 · Noise and reverberation, §3, §6; 05 · Augmentation at training time, §4.
+
     The same result as ``torchaudio.functional.fftconvolve`` (``mode="full"``:
     ``N + M - 1`` samples), to float rounding. That function transforms exactly
     ``N + M - 1`` samples, and an FFT whose length has a large prime factor is many
@@ -80,6 +86,8 @@ def one_pole_lowpass_response_db(
     frequencies_hz: ArrayLike, sample_rate: int, cutoff_hz: float
 ) -> np.ndarray:
     """Gain in dB of :func:`single_pole_lowpass` at each frequency, from its formula.
+
+    Used in: 01 · Audio effects, §4.
 
     ``|H(f)| = (1 - a) / |1 - a exp(-j 2 pi f / sample_rate)|`` with
     ``a = exp(-2 pi cutoff_hz / sample_rate)``. The gain at the cut-off is close to
@@ -110,6 +118,8 @@ def biquad_lowpass_response_db(
     frequencies_hz: ArrayLike, sample_rate: int, cutoff_hz: float, *, q: float = BUTTERWORTH_Q
 ) -> np.ndarray:
     """Gain in dB of the low-pass biquad of ``AF.lowpass_biquad`` (sox ``lowpass``).
+
+    Used in: 01 · Audio effects, §4.
 
     The coefficients of R. Bristow-Johnson's "Audio EQ Cookbook": with
     ``w0 = 2 pi cutoff / sample_rate`` and ``alpha = sin(w0) / (2 q)``,

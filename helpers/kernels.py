@@ -13,10 +13,9 @@ stop bands far deeper than a sine sweep can.
 * :func:`kaiser_beta`, :func:`kaiser_attenuation_db` and :func:`kaiser_transition_hz` are
   Kaiser's design rule, to check against a measured response;
 * :func:`torchaudio_variants` turns ``torchaudio.functional.resample`` settings into black
-  boxes, and :func:`compare_kernels` draws several kernels and responses side by side;
-* :func:`plot_kernel` and :func:`plot_kernel_response` draw one kernel and its response
-  (the plot contract of :mod:`helpers.plots`; the kernel's data are ``(times_s,
-  kernel)``, on an uneven grid, so the time grid takes the place of the sample rate).
+  boxes.
+
+Their plots are in :mod:`helpers.kernel_plots`.
 """
 
 from __future__ import annotations
@@ -24,22 +23,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import scipy.signal
 import torch
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
-from .display import new_figure
-from .plots import target_axes
 from .validation import ArrayLike, amplitude_db, check_sample_rate, check_seconds
 
 __all__ = [
-    "ResponseQuality", "compare_kernels", "kaiser_attenuation_db", "kaiser_beta",
-    "kaiser_transition_hz", "kernel_response_db", "plot_kernel", "plot_kernel_response",
+    "ResponseQuality", "kaiser_attenuation_db", "kaiser_beta",
+    "kaiser_transition_hz", "kernel_response_db",
     "probe_response", "resampler_kernel", "response_quality", "response_table",
     "torchaudio_variants", "worst_aliasing"
 ]
@@ -54,6 +47,8 @@ def resampler_kernel(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The interpolation kernel of a resampler, probed with impulses (works for any
     linear resampler, used as a black box).
+
+    Used in: 01 · Audio effects, §3; 03 · Resampling, §4.
 
     Output sample ``j`` of a resampler fed a unit impulse at input sample ``k`` is the
     kernel's value at the time offset ``j / new_rate - k / orig_rate``. Impulses at
@@ -99,6 +94,8 @@ def kernel_response_db(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Frequency response (dB re. 0 Hz) of a kernel sampled on an even time grid.
 
+    Used in: 01 · Audio effects, §3; 03 · Resampling, §4.
+
     Returns ``(freqs_hz, gain_db)`` up to half the grid's rate, zero-padded to
     ``n_fft`` points (default: at least 65536) so the curve is smooth. Nothing is
     clamped but at the package's dB floor (-200 dB, :data:`helpers.validation.DB_FLOOR`).
@@ -116,111 +113,6 @@ def kernel_response_db(
     return freqs, amplitude_db(np.abs(response) / abs(total))
 
 
-def plot_kernel(
-    times_s: ArrayLike,
-    kernel: ArrayLike,
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-    db: bool = False,
-    **kwargs: Any,
-) -> Line2D:
-    """Draw a kernel against time in ms, scaled to its peak (call again to overlay).
-
-    Parameters
-    ----------
-    times_s : numpy.ndarray, shape (taps,)
-        The offsets from :func:`resampler_kernel`, in seconds.
-    kernel : numpy.ndarray, shape (taps,)
-        The kernel's values there.
-    ax : matplotlib.axes.Axes or None
-        Where to draw; ``None`` for a new figure.
-    title : str or None
-        The axes' title.
-    db : bool
-        Draw the magnitude in dB re. the peak (floor -200 dB), which shows the
-        kernel's length and the taper of its window.
-    **kwargs
-        To ``Axes.plot``, e.g. ``label``, ``color`` (a legend is added for a label).
-
-    Returns
-    -------
-    matplotlib.lines.Line2D
-    """
-    times = np.asarray(times_s, dtype=np.float64)
-    values = np.asarray(kernel, dtype=np.float64)
-    if times.ndim != 1 or times.shape != values.shape:
-        raise ValueError(
-            f"times_s and kernel must be 1-D and equally long, got {times.shape} and "
-            f"{values.shape}; pass the two arrays resampler_kernel returns"
-        )
-    ax = target_axes(ax)
-    shape = values / float(np.max(np.abs(values)))
-    if db:
-        shape = amplitude_db(shape)
-    line = ax.plot(times * 1000, shape, **{"linewidth": 0.8, **kwargs})[0]
-    ax.set_xlabel("Time (ms)")
-    ax.set_ylabel("Kernel magnitude (dB re. peak)" if db else "Kernel (re. peak)")
-    ax.grid(True, alpha=0.3)
-    if kwargs.get("label"):
-        ax.legend(loc="upper right", fontsize="small")
-    if title:
-        ax.set_title(title)
-    return line
-
-
-def plot_kernel_response(
-    times_s: ArrayLike,
-    kernel: ArrayLike,
-    *,
-    new_rate: int,
-    ax: Axes | None = None,
-    title: str | None = None,
-    f_min: float = 0.0,
-    f_max: float | None = None,
-    **kwargs: Any,
-) -> Line2D:
-    """Draw a kernel's frequency response in dB, with a dashed line at the new Nyquist.
-
-    Nothing is drawn at a floor: the axes show -160 to 5 dB, a deeper response runs off
-    their bottom edge, and the caller may zoom with ``ax.set_ylim``.
-
-    Parameters
-    ----------
-    times_s, kernel : numpy.ndarray, shape (taps,)
-        From :func:`resampler_kernel`.
-    new_rate : int
-        The resampler's output rate, in Hz (its Nyquist frequency is marked).
-    ax : matplotlib.axes.Axes or None
-        Where to draw; ``None`` for a new figure.
-    title : str or None
-        The axes' title.
-    f_min, f_max : float
-        The frequency axis, Hz (default: 0 to ``new_rate``).
-    **kwargs
-        To ``Axes.plot``, e.g. ``label``, ``color``.
-
-    Returns
-    -------
-    matplotlib.lines.Line2D
-    """
-    new_rate = check_sample_rate(new_rate, "new_rate")
-    f_max = float(new_rate) if f_max is None else f_max
-    freqs, gain = kernel_response_db(np.asarray(times_s), np.asarray(kernel))
-    ax = target_axes(ax)
-    keep = (freqs >= f_min) & (freqs <= f_max)
-    line = ax.plot(freqs[keep], gain[keep], **{"linewidth": 0.9, **kwargs})[0]
-    ax.axvline(new_rate / 2, color="0.3", linestyle="--", linewidth=0.8)
-    ax.set_xlim(f_min, f_max)
-    ax.set_ylim(-160, 5)
-    ax.set_xlabel("Frequency (Hz)")
-    ax.set_ylabel("Gain (dB)")
-    ax.grid(True, alpha=0.3)
-    if title:
-        ax.set_title(title)
-    return line
-
-
 def probe_response(
     resample: Callable[[torch.Tensor], ArrayLike],
     orig_rate: int,
@@ -229,6 +121,8 @@ def probe_response(
     span_s: float = 0.02,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The exact magnitude response of a linear resampler, from its impulse-probed kernel.
+
+    Used in: 03 · Resampling, §3, §4.
 
     :func:`resampler_kernel` (``resample`` maps a ``(batch, frames)`` float64 tensor to
     ``(batch, frames')``, a tensor or an array) and then :func:`kernel_response_db`. No
@@ -285,13 +179,19 @@ def kaiser_beta(attenuation_db: float) -> float:
     """Kaiser's rule for the window's ``beta`` that gives a stop band ``attenuation_db``
     below the pass band (Kaiser 1974; as in ``scipy.signal.kaiser_beta``):
     ``0.1102 (A - 8.7)`` above 50 dB, ``0.5842 (A - 21)**0.4 + 0.07886 (A - 21)`` from
-    21 to 50 dB, 0 below."""
+    21 to 50 dB, 0 below.
+
+    Used in: 03 · Resampling, §3.
+    """
     return float(scipy.signal.kaiser_beta(float(attenuation_db)))
 
 
 def kaiser_attenuation_db(beta: float) -> float:
     """The stop-band attenuation (dB) Kaiser's rule promises for ``beta``: the inverse of
-    :func:`kaiser_beta`, for ``beta`` above 4.55 (attenuation above 50 dB)."""
+    :func:`kaiser_beta`, for ``beta`` above 4.55 (attenuation above 50 dB).
+
+    Used in: 03 · Resampling, §3, §4.
+    """
     if beta <= 0.1102 * (50 - 8.7):
         raise ValueError(f"the inverse holds for beta above 4.55 (50 dB), got {beta}")
     return beta / 0.1102 + 8.7
@@ -301,7 +201,10 @@ def kaiser_transition_hz(attenuation_db: float, kernel_s: float) -> float:
     """Kaiser's rule for the transition width (Hz) of a windowed-sinc low-pass filter whose
     kernel lasts ``kernel_s`` seconds and whose stop band is ``attenuation_db`` down:
     ``(A - 7.95) / (2.285 * 2 pi * kernel_s)``. The band is centred on the sinc's cut-off
-    (its -6 dB point)."""
+    (its -6 dB point).
+
+    Used in: 03 · Resampling, §3.
+    """
     if kernel_s <= 0:
         raise ValueError(f"kernel_s must be positive, got {kernel_s}")
     return (float(attenuation_db) - 7.95) / (2.285 * 2 * math.pi * kernel_s)
@@ -349,7 +252,10 @@ def response_quality(
     passband_fraction: float = 0.9,
 ) -> ResponseQuality:
     """Aliasing, pass-band loss, flat-band edge and cut-off of a downsampler's exact
-    response (from :func:`probe_response`)."""
+    response (from :func:`probe_response`).
+
+    Used in: 03 · Resampling, §3, §4.
+    """
     if not 0 < passband_fraction < 1:
         raise ValueError(f"passband_fraction must be in (0, 1), got {passband_fraction}")
     level, at = worst_aliasing(freqs_hz, gain_db, orig_rate=orig_rate, new_rate=new_rate,
@@ -370,7 +276,10 @@ def response_quality(
 
 def response_table(results: dict[str, ResponseQuality]) -> str:
     """A text table of :class:`ResponseQuality` values, one row per name (levels to 0.1 dB,
-    frequencies to 10 Hz)."""
+    frequencies to 10 Hz).
+
+    Used in: 03 · Resampling, §3, §4.
+    """
     if not results:
         raise ValueError("results is empty: pass {name: response_quality(...)}")
     first = next(iter(results.values()))
@@ -398,7 +307,10 @@ def torchaudio_variants(
 ) -> dict[str, Callable[[torch.Tensor], torch.Tensor]]:
     """``torchaudio.functional.resample`` from ``orig_rate`` to ``new_rate`` with each
     entry's keyword arguments, as black-box resamplers (for :func:`probe_response`,
-    :func:`compare_kernels` or a sweep)."""
+    :func:`helpers.kernel_plots.compare_kernels` or a sweep).
+
+    Used in: 03 · Resampling, §3, §4.
+    """
     import torchaudio.functional as AF
 
     orig_rate = check_sample_rate(orig_rate, "orig_rate")
@@ -407,36 +319,3 @@ def torchaudio_variants(
         name: (lambda batch, kwargs=kwargs: AF.resample(batch, orig_rate, new_rate, **kwargs))
         for name, kwargs in settings.items()
     }
-
-
-def compare_kernels(
-    resamplers: dict[str, Callable[[torch.Tensor], ArrayLike]],
-    orig_rate: int,
-    new_rate: int,
-    *,
-    title: str | None = None,
-    kernel_ms: float = 2.0,
-    kernel_db: bool = False,
-    f_min: float = 8000.0,
-) -> Figure:
-    """Kernels (left) and exact responses (right) of several resamplers, overlaid.
-
-    Drawn last to first, so that shorter kernels stay visible on top of longer ones; the
-    dashed line marks the new Nyquist frequency. Returns the figure.
-    """
-    figure, (left, right) = new_figure(1, 2)
-    for index, (name, resample) in reversed(list(enumerate(resamplers.items()))):
-        times_s, kernel = resampler_kernel(resample, orig_rate, new_rate)
-        style = dict(label=name, color=f"C{index}")
-        plot_kernel(times_s, kernel, ax=left, db=kernel_db, **style)
-        plot_kernel_response(times_s, kernel, ax=right, new_rate=new_rate, f_min=f_min,
-                             f_max=orig_rate / 2, **style)
-    handles, labels = left.get_legend_handles_labels()
-    left.legend(handles[::-1], labels[::-1], loc="lower center" if kernel_db else "upper right",
-                fontsize="small")
-    left.set_xlim(-kernel_ms, kernel_ms)
-    if kernel_db:
-        left.set_ylim(-160, 5)
-    if title:
-        figure.suptitle(title)
-    return figure

@@ -11,7 +11,6 @@ notebook can print them and ``assert`` on them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.signal
@@ -29,94 +28,29 @@ from .validation import (
 )
 
 __all__ = [
-    "AudioStats",
-    "active_speech_level",
-    "audio_stats",
-    "average_spectrum",
-    "block_power_db",
-    "dominant_frequency",
-    "level_envelope_db",
-    "peak_dbfs",
-    "print_stats",
-    "rms_dbfs",
-    "spectrogram_db",
-    "spectrogram_db_pooled",
-    "stft_window",
-    "tone_level_db",
-    "transfer_db",
+    "active_speech_level", "average_spectrum", "block_power_db",
+    "dominant_frequency", "level_envelope_db", "peak_dbfs", "rms_dbfs",
+    "spectrogram_db", "spectrogram_db_pooled", "stft_window", "tone_level_db", "transfer_db"
 ]
 
+
 def peak_dbfs(waveform: ArrayLike) -> float:
-    """Largest absolute sample in dB relative to full scale (1.0 reads 0 dBFS)."""
+    """Largest absolute sample in dB relative to full scale (1.0 reads 0 dBFS).
+
+    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §3; 05 · Augmentation at
+    training time, §2, §11.
+    """
     data = as_waveform(waveform)
     return float(power_db(float(np.max(np.abs(data))) ** 2))
 
 
 def rms_dbfs(waveform: ArrayLike) -> float:
-    """Root-mean-square level over all channels, in dBFS (a full-scale square wave reads 0)."""
+    """Root-mean-square level over all channels, in dBFS (a full-scale square wave reads 0).
+
+    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §2, §3, §5.
+    """
     data = as_waveform(waveform)
     return float(power_db(float(np.mean(np.square(data, dtype=np.float64)))))
-
-
-@dataclass(frozen=True)
-class AudioStats:
-    """What :func:`audio_stats` measures; ``print`` gives a readable table."""
-
-    shape: tuple[int, ...]
-    dtype: str
-    sample_rate: int
-    duration_s: float
-    peak: tuple[float, ...]
-    peak_dbfs: tuple[float, ...]
-    rms_dbfs: tuple[float, ...]
-    dc_offset: tuple[float, ...]
-
-    def __str__(self) -> str:
-        lines = [
-            f"shape {self.shape}, dtype {self.dtype}, {self.sample_rate} Hz, "
-            f"{self.duration_s:.3f} s",
-            f"{'channel':>8} {'peak':>8} {'peak dBFS':>10} {'RMS dBFS':>9} {'DC offset':>10}",
-        ]
-        for channel, values in enumerate(
-            zip(self.peak, self.peak_dbfs, self.rms_dbfs, self.dc_offset, strict=True)
-        ):
-            peak, peak_db, rms_db, dc = values
-            lines.append(f"{channel:>8} {peak:8.4f} {peak_db:10.1f} {rms_db:9.1f} {dc:+10.5f}")
-        return "\n".join(lines)
-
-
-def print_stats(waveform: ArrayLike, sample_rate: int, *, title: str | None = None) -> None:
-    """Print shape, dtype, sample rate, duration, and per-channel peak, RMS and DC offset.
-
-    Parameters
-    ----------
-    waveform : torch.Tensor or numpy.ndarray, shape (frames,) or (channels, frames)
-        The samples.
-    sample_rate : int
-        In Hz.
-    title : str or None
-        The clip's name, printed as a heading.
-    """
-    if title:
-        print(f"--- {title} ---")
-    print(audio_stats(waveform, sample_rate))
-
-
-def audio_stats(waveform: ArrayLike, sample_rate: int) -> AudioStats:
-    """Shape, dtype, duration and per-channel peak, RMS (dBFS) and DC offset."""
-    sample_rate = check_sample_rate(sample_rate)
-    data = as_waveform(waveform).astype(np.float64)
-    peaks = np.max(np.abs(data), axis=1)
-    return AudioStats(
-        shape=tuple(waveform.shape),
-        dtype=str(waveform.dtype).replace("torch.", ""),
-        sample_rate=sample_rate,
-        duration_s=data.shape[1] / sample_rate,
-        peak=tuple(float(p) for p in peaks),
-        peak_dbfs=tuple(float(power_db(p**2)) for p in peaks),
-        rms_dbfs=tuple(float(power_db(m)) for m in np.mean(data**2, axis=1)),
-        dc_offset=tuple(float(m) for m in np.mean(data, axis=1)),
-    )
 
 
 def spectrogram_db(
@@ -129,6 +63,9 @@ def spectrogram_db(
     window: str = "hann",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Short-time spectrum in dBFS, calibrated so that a full-scale sine's peak reads 0 dB.
+
+    Used in: 01 · Audio effects, §1; 03 · Resampling, §1; 04 · Spectrogram, Griffin-Lim, MFCC, §1,
+    §7.
 
     Returns
     -------
@@ -236,6 +173,9 @@ def average_spectrum(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Long-term average power spectrum (Welch's method, Hann window, 75 % overlap).
 
+    Used in: 01 · Audio effects, §4; 02 · Noise and reverberation, §1, §5, §6; 05 · Augmentation at
+    training time, §1, §5.
+
     Channels are averaged. Returns ``(freqs in Hz, power in dB)``.
     """
     data = as_waveform(waveform, tensor=True).float()
@@ -262,6 +202,8 @@ def transfer_db(
 ) -> np.ndarray:
     """Gain of a linear effect at given frequencies, read from the two average spectra.
 
+    Used in: 01 · Audio effects, §4; 02 · Noise and reverberation, §5.
+
     ``after`` must be the effect applied to ``before`` at the same sample rate.
     Returns the ratio of their average power spectra in dB at each frequency
     (linear interpolation between bins).
@@ -283,6 +225,9 @@ def dominant_frequency(
     n_fft: int = 8192,
 ) -> float:
     """Frequency (Hz) of the strongest peak of the average spectrum between f_min and f_max.
+
+    Used in: 01 · Audio effects, §3, §6, §9; 02 · Noise and reverberation, §1; 05 · Augmentation at
+    training time, §3.
 
     The peak is refined by fitting a parabola through the three bins around it (in dB),
     which is accurate to a small fraction of a bin for a steady tone.
@@ -306,6 +251,8 @@ def level_envelope_db(
     waveform: ArrayLike, sample_rate: int, *, block_s: float = 0.01, reference: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean power in consecutive blocks, in dB: the level of a signal over time.
+
+    Used in: 01 · Audio effects, §7; 02 · Noise and reverberation, §3.
 
     Returns ``(block centre times in s, level in dB)``. The level is re. full
     scale (0 dB = a power of 1), or re. ``reference`` (a power) when given.
@@ -331,6 +278,8 @@ def block_power_db(
 
 def tone_level_db(waveform: ArrayLike, sample_rate: int, frequency_hz: float) -> float:
     """Amplitude of the sinusoid at ``frequency_hz`` in a steady signal, in dBFS.
+
+    Used in: 01 · Audio effects, §3.
 
     A least-squares fit of a cosine and a sine at that frequency to the middle half
     of the signal (the first and last quarters hold a filter's start and end
@@ -377,6 +326,8 @@ def active_speech_level(
     hangover_s: float = 0.2,
 ) -> tuple[float, float]:
     """Active speech level (ITU-T P.56, method B) and activity of a mono clip.
+
+    Used in: 02 · Noise and reverberation, §1, §2.
 
     The magnitude of the signal is smoothed twice with an exponential of time
     constant ``time_constant_s`` into an envelope. For each threshold of a ladder in

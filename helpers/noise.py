@@ -118,6 +118,8 @@ def _check_snr_values(snr: torch.Tensor) -> None:
 def snr_db(signal: ArrayLike, noise: ArrayLike) -> float:
     """The measured SNR (dB) of a mixture, from its two components.
 
+    Used in: 05 · Augmentation at training time, §1, §5, §9, §11, §12.
+
     ``10 log10(mean(signal**2) / mean(noise**2))`` over all channels and frames.
     Both must have the same shape. Raises ``ValueError`` when either is silent
     (the SNR is then undefined), when the shapes differ, or on NaN/Inf.
@@ -337,6 +339,8 @@ def prepare_noise(
 
 def peak_gain(*waveforms: ArrayLike, peak_dbfs: float = -1.0) -> float:
     """The gain (<= 1) that brings the largest peak of ``waveforms`` down to ``peak_dbfs``.
+
+    Used in: 05 · Augmentation at training time, §4, §5.
 
     Multiply *every* component of a mixture (or the mixture itself) by it to avoid
     clipping: a gain shared by signal and noise leaves their SNR unchanged,

@@ -100,6 +100,8 @@ def find_noise_floor(
 ) -> NoiseFloor:
     """Find where a measured response's decay sinks into its noise floor (Lundeby's method).
 
+    Used in: 02 · Noise and reverberation, §3.
+
     Schroeder's integral sums energy from the end of the response backwards. In a
     measured response, everything after the decay has met the noise floor is
     noise, and integrating it makes the decay curve level off, so the fitted RT60
@@ -193,6 +195,8 @@ def plot_noise_floor(
     **kwargs: Any,
 ) -> Line2D:
     """Draw Lundeby's diagnostic: block levels, noise level, late-decay line and crossing.
+
+    Used in: 02 · Noise and reverberation, §3.
 
     Parameters
     ----------

@@ -2,10 +2,8 @@
 
 The plot contract
 -----------------
-Every public ``plot_*`` function in ``helpers`` (here and in the topic modules:
-``spectral.plot_mel_spectrogram``, ``sweeps.plot_sweep``, ``resampling.plot_gain``,
-``kernels.plot_kernel``,
-``kernels.plot_kernel_response``, ``decay.plot_energy_decay``) has the signature::
+Every public ``plot_*`` function in ``helpers`` (here and in the topic modules ``spectral``,
+``sweeps``, ``resampling``, ``kernels``, ``decay``, ``noise_floor``) has the signature::
 
     plot_x(data, sample_rate, *, ax=None, title=None, ...options..., **kwargs) -> Artist
 
@@ -43,19 +41,17 @@ from typing import Any
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, QuadMesh
+from matplotlib.collections import QuadMesh
 from matplotlib.colorbar import Colorbar
 from matplotlib.image import AxesImage
-from matplotlib.ticker import MaxNLocator
 
 from .display import new_figure
 from .display.state import colorbar_of, remember_colorbar
 from .measure import spectrogram_db_pooled
-from .validation import ArrayLike, as_mono, as_waveform, check_count, check_sample_rate, power_db
+from .validation import ArrayLike, as_mono, check_count, check_sample_rate
 
 __all__ = [
-    "attach_colorbar", "plot_feature", "plot_filterbank", "plot_spectrogram", "plot_waveform",
-    "target_axes"
+    "attach_colorbar", "plot_spectrogram", "plot_waveform", "target_axes"
 ]
 
 #: Time steps drawn per pixel column of the axes, at most: a spectrogram with more
@@ -81,7 +77,8 @@ def target_axes(ax: Axes | None, *, height: float = 3.0) -> Axes:
     return ax
 
 
-def _finish(ax: Axes, title: str | None) -> None:
+def finish_axes(ax: Axes, title: str | None) -> None:
+    """Give ``ax`` the plot contract's title, when there is one."""
     if title:
         ax.set_title(title)
 
@@ -96,6 +93,8 @@ def plot_waveform(
     **kwargs: Any,
 ) -> Artist:
     """Plot one channel against time in seconds.
+
+    Used in: 01 · Audio effects, §1, §7, §8, §9; 02 · Noise and reverberation, §1, §2, §3, §6.
 
     When there are more samples than ``max_points`` (default: twice the axes' width
     in pixels), each pixel column shows the min/max envelope of its samples, so
@@ -147,7 +146,7 @@ def plot_waveform(
     ax.grid(True, alpha=0.3)
     if kwargs.get("label"):
         ax.legend(loc="upper right", fontsize="small")
-    _finish(ax, title)
+    finish_axes(ax, title)
     return artist
 
 
@@ -170,6 +169,8 @@ def plot_spectrogram(
     **kwargs: Any,
 ) -> AxesImage | QuadMesh:
     """Spectrogram of one channel: time in seconds, frequency in Hz, colour in dBFS.
+
+    Used in: every notebook (01, 02, 04, 05), first in 01 · Audio effects, §1.
 
     The level is calibrated so that a full-scale sine reads 0 dB, so two spectrograms
     drawn with the same ``vmax`` compare levels honestly.
@@ -215,7 +216,7 @@ def plot_spectrogram(
     )
     vmax = float(np.ceil(level.max())) if vmax is None else vmax
     shown = len(freqs) if f_max is None else min(int(np.searchsorted(freqs, f_max)) + 1, len(freqs))
-    image = _draw_matrix(
+    image = draw_matrix(
         ax, level[0, :shown], hop, freqs[:shown], log_frequency,
         vmin=vmax - top_db, vmax=vmax, **kwargs,
     )
@@ -225,7 +226,7 @@ def plot_spectrogram(
     ax.set_xlabel("Time (s)")
     if colorbar:
         attach_colorbar(image, ax=ax, label="Level (dBFS)")
-    _finish(ax, title)
+    finish_axes(ax, title)
     return image
 
 
@@ -234,7 +235,13 @@ def _drawn_steps(ax: Axes) -> int:
     return _STEPS_PER_PIXEL * max(int(ax.get_window_extent().width), 200)
 
 
-def _draw_matrix(ax, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, **kwargs):
+def _evenly_spaced(values: np.ndarray) -> bool:
+    steps = np.diff(values)
+    return len(values) < 3 or bool(np.allclose(steps, steps[0], rtol=1e-6))
+
+
+def draw_matrix(ax, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, **kwargs):
+    """Draw ``matrix`` (rows, frames) on ``ax``: an image on an even grid, else a mesh."""
     frames = matrix.shape[-1]
     options = {"cmap": "magma", "vmin": vmin, "vmax": vmax, **kwargs}
     if not log_y and _evenly_spaced(y_values):
@@ -293,157 +300,3 @@ def attach_colorbar(mappable, *, ax: Axes | None = None, label: str) -> Colorbar
     return colorbar
 
 
-def _evenly_spaced(values: np.ndarray) -> bool:
-    steps = np.diff(values)
-    return len(values) < 3 or bool(np.allclose(steps, steps[0], rtol=1e-6))
-
-
-def plot_feature(
-    matrix: ArrayLike,
-    sample_rate: int | None = None,
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-    hop_length: int | None = None,
-    y_coords: ArrayLike | None = None,
-    y_label: str = "Bin",
-    to_db: bool = False,
-    top_db: float | None = 80.0,
-    colorbar_label: str | None = None,
-    symmetric: bool = False,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    **kwargs: Any,
-) -> AxesImage | QuadMesh:
-    """Show a precomputed matrix: a spectrogram, mel spectrogram or MFCC.
-
-    Parameters
-    ----------
-    matrix : torch.Tensor or numpy.ndarray, shape (bins, frames) or (frames,)
-        The values, one row per bin.
-    sample_rate : int or None
-        In Hz; give it with ``hop_length`` to label time in seconds (frames otherwise).
-    ax : matplotlib.axes.Axes or None
-        Where to draw; ``None`` for a new figure.
-    title : str or None
-        The axes' title.
-    hop_length : int or None
-        Samples between frames.
-    y_coords : torch.Tensor or numpy.ndarray, shape (bins,), or None
-        Value of each row (e.g. Hz of each bin, mel band centres); rows are numbered
-        otherwise.
-    y_label : str
-        The vertical axis' label, with units.
-    to_db : bool
-        Convert power to dB (``10 log10``, floor -200 dB) before drawing.
-    top_db : float or None
-        With ``to_db``, the colour range below the maximum.
-    colorbar_label : str or None
-        Default "Level (dB)" with ``to_db``, else "Value".
-    symmetric : bool
-        Centre the colour scale on 0, for signed values such as MFCCs (use a
-        diverging ``cmap``).
-    vmin, vmax : float or None
-        A fixed colour range, e.g. so that an explorer's colour bar stays the same from
-        one setting to the next; by default it follows the data (and ``top_db``,
-        ``symmetric``).
-    **kwargs
-        To ``Axes.imshow`` / ``Axes.pcolormesh``, e.g. ``cmap="coolwarm"``.
-
-    Returns
-    -------
-    matplotlib.image.AxesImage or matplotlib.collections.QuadMesh
-    """
-    data = as_waveform(matrix, "matrix", check_layout=False).astype(np.float64)
-    if to_db:
-        data = power_db(data)
-    high = float(data.max())
-    low = high - top_db if to_db and top_db is not None else float(data.min())
-    if symmetric:
-        if to_db:
-            raise ValueError("symmetric colours are for signed values, not with to_db=True")
-        high = float(np.abs(data).max())
-        low = -high
-    if vmin is not None or vmax is not None:
-        vmin = low if vmin is None else float(vmin)
-        vmax = high if vmax is None else float(vmax)
-        if not vmin < vmax:
-            raise ValueError(f"a colour range needs vmin < vmax, got vmin={vmin}, vmax={vmax}")
-    else:
-        vmin, vmax = low, high
-    if (sample_rate is None) != (hop_length is None):
-        raise ValueError("give both sample_rate and hop_length to label time, or neither")
-    hop = 1.0 if sample_rate is None else hop_length / check_sample_rate(sample_rate)
-    rows = np.arange(data.shape[0], dtype=float) if y_coords is None else as_waveform(
-        y_coords, "y_coords")[0]
-    if rows.shape[0] != data.shape[0]:
-        raise ValueError(f"y_coords has {rows.shape[0]} values for {data.shape[0]} rows")
-    ax = target_axes(ax)
-    image = _draw_matrix(ax, data, hop, rows, False, vmin=vmin, vmax=vmax, **kwargs)
-    if np.array_equal(rows, np.round(rows)):  # numbered rows: no ticks between them
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Time (s)" if sample_rate is not None else "Frame")
-    ax.set_ylabel(y_label)
-    attach_colorbar(image, ax=ax, label=colorbar_label or ("Level (dB)" if to_db else "Value"))
-    _finish(ax, title)
-    return image
-
-
-def plot_filterbank(
-    filterbank: ArrayLike,
-    sample_rate: int,
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-    every: int = 1,
-    **kwargs: Any,
-) -> LineCollection:
-    """Plot each filter's weight against frequency in Hz.
-
-    Parameters
-    ----------
-    filterbank : torch.Tensor or numpy.ndarray, shape (n_freqs, n_filters) or (n_freqs,)
-        torchaudio's layout (as from ``torchaudio.functional.melscale_fbanks``); for
-        librosa's ``(n_filters, n_freqs)``, pass its transpose.
-    sample_rate : int
-        In Hz; the bins span 0 to ``sample_rate / 2``.
-    ax : matplotlib.axes.Axes or None
-        Where to draw; ``None`` for a new figure.
-    title : str or None
-        The axes' title.
-    every : int
-        Draw only every n-th filter, to keep dense banks readable.
-    **kwargs
-        To :class:`matplotlib.collections.LineCollection`, e.g. ``linewidth``.
-
-    Returns
-    -------
-    matplotlib.collections.LineCollection
-        One line per drawn filter, coloured in the property cycle's order.
-    """
-    sample_rate = check_sample_rate(sample_rate)
-    every = check_count(every, "every")
-    weights = as_waveform(filterbank, "filterbank", check_layout=False)
-    if np.ndim(filterbank) == 1:  # the weights of one filter: (n_freqs,)
-        weights = weights.T
-    n_freqs, n_filters = weights.shape
-    if n_freqs < n_filters:
-        raise ValueError(
-            f"filterbank has shape {weights.shape}: fewer frequency bins than filters, as in "
-            "librosa's (n_filters, n_freqs) layout; pass filterbank.T"
-        )
-    ax = target_axes(ax, height=2.8)
-    freqs = np.linspace(0, sample_rate / 2, n_freqs)
-    drawn = range(0, n_filters, every)
-    segments = [np.column_stack([freqs, weights[:, k]]) for k in drawn]
-    colours = [f"C{index % 10}" for index in range(len(segments))]
-    lines = LineCollection(segments, **{"colors": colours, "linewidths": 1.0, **kwargs})
-    ax.add_collection(lines)
-    ax.set_xlim(0, sample_rate / 2)
-    top = float(weights.max())
-    ax.set_ylim(min(0.0, float(weights.min())), top * 1.05 if top > 0 else 1.0)
-    ax.set_xlabel("Frequency (Hz)")
-    ax.set_ylabel("Weight")
-    ax.grid(True, alpha=0.3)
-    _finish(ax, title)
-    return lines

@@ -30,17 +30,13 @@ from .display import Choice, Slider
 from .kernels import probe_response, worst_aliasing
 from .plots import target_axes
 from .sweeps import Sweep, frequency_label, nice_frequencies, plot_sweep
-from .validation import DB_FLOOR, ArrayLike, as_mono, check_sample_rate, power_db
+from .validation import ArrayLike, as_mono, check_sample_rate, power_db
 
 __all__ = [
-    "FLOOR_DB", "LONG_KAISER", "ResamplingQuality", "device_aliasing_db", "draw_resampling",
+    "LONG_KAISER", "ResamplingQuality", "device_aliasing_db", "draw_resampling",
     "explorer_controls", "measure_resampling", "plot_gain", "quality_table",
     "reference_resamplers", "sweep_gain_db"
 ]
-
-#: Metrics never report less than this (dB): the package's one floor, far below what a
-#: sweep resolves (a 15 s sweep reaches about -180 dB), so no reading sits on it.
-FLOOR_DB = DB_FLOOR
 
 #: torchaudio's long Kaiser setting compared throughout notebook 03.
 LONG_KAISER = dict(
@@ -159,6 +155,8 @@ def measure_resampling(
     points_per_octave: int = 96,
 ) -> ResamplingQuality:
     """Aliasing, pass-band loss and transition width of a downsampler, from its swept output.
+
+    Used in: 03 · Resampling, §1, §2, §3, §4, §6.
 
     ``output`` is the resampler applied to ``sweep.waveform`` (from ``sweep.sample_rate``
     to ``output_rate``, which must be lower than twice the sweep's last frequency).
@@ -326,6 +324,8 @@ def reference_resamplers(
 ) -> dict[str, Callable[[ArrayLike], np.ndarray]]:
     """The resamplers notebook 03 compares, each mapping ``(batch, frames)`` at
     ``orig_rate`` (a tensor or an array) to an array ``(batch, frames')`` at ``new_rate``.
+
+    Used in: 03 · Resampling, §4.
 
     torchaudio's defaults and its :data:`LONG_KAISER` setting; soxr HQ and VHQ (soxr takes
     ``(frames, channels)``, so the batch goes in and out transposed); scipy's

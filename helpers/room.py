@@ -49,6 +49,8 @@ def direct_path_index(
 ) -> int:
     """Sample index of the direct path: where the sound arrives, by one rule for the course.
 
+    Used in: 02 · Noise and reverberation, §3; 05 · Augmentation at training time, §4.
+
     ``rule="peak"`` (the default) takes the largest sample, channels summed in energy.
     The direct sound travels the shortest way, so it arrives first, and in a measured
     room it is also the strongest arrival (short of a reflector focusing sound); the
@@ -60,9 +62,6 @@ def direct_path_index(
     shoebox room needs it: image sources at equal distances arrive together after
     the direct sound and can add up to more than it, so the largest sample is a
     reflection (:mod:`helpers.augment.rooms` aligns its responses with this rule).
-
-    Used in: 02 · Background noise and room reverberation, §4 (the bundled room's
-    response); 05 · Augmentation pipeline, §4 (simulated rooms, ``first_arrival``).
 
     Parameters
     ----------
@@ -117,6 +116,8 @@ def trim_rir(
 ) -> torch.Tensor:
     """Cut an impulse response around its direct path, fade its end and normalise it.
 
+    Used in: 02 · Noise and reverberation, §3.
+
     Parameters
     ----------
     pre_s : keep this much before the direct-path peak (at most what there is);
@@ -163,6 +164,8 @@ def direct_to_reverberant_ratio(
     rir: ArrayLike, sample_rate: int, *, window_s: float = 0.0025, stop_index: int | None = None
 ) -> float:
     """Direct-to-reverberant ratio (DRR) in dB.
+
+    Used in: 02 · Noise and reverberation, §4, §6.
 
     The direct sound is the energy within ``window_s`` either side of the
     direct-path peak (2.5 ms is the usual choice); the reverberation is all the

@@ -23,35 +23,18 @@ from typing import Any
 
 import numpy as np
 import torch
-from matplotlib.axes import Axes
-from matplotlib.collections import QuadMesh
-from matplotlib.image import AxesImage
-from matplotlib.ticker import FixedFormatter
 
 from .measure import stft_window
-from .plots import plot_feature
 from .validation import ArrayLike, amplitude_db, as_array, check_count, check_sample_rate
 
 __all__ = [
-    "Difference",
-    "GriffinLimResult",
-    "frame_spectrum_db",
-    "griffin_lim",
-    "hz_to_mel",
-    "max_difference",
-    "mel_centres_hz",
-    "mel_to_hz",
-    "overlap_add_inverse",
-    "plot_mel_spectrogram",
-    "spectral_convergence_db",
-    "window_resolution",
-    "window_sidelobe_db",
+    "Difference", "GriffinLimResult", "frame_spectrum_db", "griffin_lim", "hz_to_mel",
+    "max_difference", "mel_centres_hz", "mel_to_hz", "overlap_add_inverse",
+    "spectral_convergence_db", "window_resolution", "window_sidelobe_db"
 ]
 
 #: Mel scales understood here, as named by torchaudio (``librosa``: ``htk=True``/``False``).
 MEL_SCALES = ("htk", "slaney")
-#: Frequencies (Hz) labelled on a mel-spaced axis, where they fall inside the plotted range.
-_MEL_TICKS_HZ = (0, 250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 22050)
 
 
 def _same_shape(
@@ -70,6 +53,8 @@ def _same_shape(
 
 def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
     """How far a magnitude spectrogram is from the target one, in dB.
+
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §2, §4, §5, §7.
 
     ``20 log10(||target - estimate||_F / ||target||_F)``: 0 dB means an error as large
     as the target itself, -20 dB an error a tenth of it (in amplitude).
@@ -126,6 +111,8 @@ def griffin_lim(
     keep: Iterable[int] = (),
 ) -> GriffinLimResult:
     """Griffin-Lim phase reconstruction that records its error after every iteration.
+
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §2.
 
     The same update as ``torchaudio.functional.griffinlim`` (fast Griffin-Lim with
     ``momentum``; 0 gives the original algorithm), so with ``init="zeros"`` the final
@@ -213,6 +200,8 @@ def _check_scale(mel_scale: str) -> None:
 def hz_to_mel(hz: ArrayLike | float, mel_scale: str = "htk") -> np.ndarray:
     """Frequency in Hz to mels, on the HTK scale or Slaney's (as torchaudio and librosa).
 
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §3, §7.
+
     HTK: ``2595 log10(1 + f / 700)``. Slaney: linear below 1 kHz (``3 f / 200``, so
     1 kHz is 15 mels), logarithmic above (``15 + 27 ln(f / 1000) / ln(6.4)``).
     """
@@ -247,6 +236,8 @@ def mel_centres_hz(
 ) -> np.ndarray:
     """Centre frequency (Hz) of each of ``n_mels`` triangular mel filters.
 
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §3, §5, §7.
+
     The filters' corners are ``n_mels + 2`` points equally spaced in mels from ``f_min`` to
     ``f_max``; filter ``m`` peaks at point ``m + 1``.
     """
@@ -257,79 +248,12 @@ def mel_centres_hz(
     return mel_to_hz(corners[1:-1], mel_scale)
 
 
-def plot_mel_spectrogram(
-    mel_db: ArrayLike,
-    sample_rate: int,
-    *,
-    hop_length: int,
-    ax: Axes | None = None,
-    title: str | None = None,
-    f_min: float = 0.0,
-    f_max: float | None = None,
-    mel_scale: str = "htk",
-    y_axis: str = "mel",
-    colorbar_label: str = "Level (dB)",
-    **kwargs: Any,
-) -> AxesImage | QuadMesh:
-    """Draw a mel spectrogram (already in dB) against time and frequency.
-
-    Parameters
-    ----------
-    mel_db : torch.Tensor or numpy.ndarray, shape (n_mels, frames) or (1, n_mels, frames)
-        Levels in dB.
-    sample_rate : int
-        In Hz.
-    hop_length : int
-        Samples between frames.
-    ax : matplotlib.axes.Axes or None
-        Where to draw; ``None`` for a new figure.
-    title : str or None
-        The axes' title.
-    f_min, f_max : float
-        The filter bank's frequency range, Hz (``f_max`` default: Nyquist).
-    mel_scale : {"htk", "slaney"}
-        The scale the filter bank was built with.
-    y_axis : {"mel", "hz"}
-        ``"mel"``: bands equally spaced, as the model sees them, ticks naming their
-        frequency in Hz; ``"hz"``: each band at its centre frequency on a linear Hz
-        axis, so low bands look thin and high ones wide.
-    colorbar_label : str
-        The colour bar's label.
-    **kwargs
-        To ``Axes.imshow`` / ``Axes.pcolormesh``, e.g. ``cmap``.
-
-    Returns
-    -------
-    matplotlib.image.AxesImage or matplotlib.collections.QuadMesh
-    """
-    sample_rate = check_sample_rate(sample_rate)
-    f_max = sample_rate / 2 if f_max is None else f_max
-    if y_axis not in ("mel", "hz"):
-        raise ValueError(f"y_axis must be 'mel' or 'hz', got {y_axis!r}")
-    shape = tuple(getattr(mel_db, "shape", ()))
-    if len(shape) == 3 and shape[0] == 1:
-        mel_db = mel_db[0]
-        shape = shape[1:]
-    if len(shape) != 2:
-        raise ValueError(f"mel_db must be (n_mels, frames), got shape {shape or None}")
-    centres = mel_centres_hz(int(shape[0]), f_min, f_max, mel_scale)
-    rows = hz_to_mel(centres, mel_scale) if y_axis == "mel" else centres
-    image = plot_feature(
-        mel_db, sample_rate, ax=ax, hop_length=hop_length, y_coords=rows,
-        y_label="Frequency (Hz, mel-spaced)" if y_axis == "mel" else "Frequency (Hz)",
-        colorbar_label=colorbar_label, title=title, **kwargs,
-    )
-    if y_axis == "mel":
-        ticks = [hz for hz in _MEL_TICKS_HZ if f_min <= hz <= f_max]
-        image.axes.set_yticks(hz_to_mel(np.array(ticks, dtype=float), mel_scale))
-        image.axes.yaxis.set_major_formatter(FixedFormatter([f"{hz:g}" for hz in ticks]))
-    return image
-
-
 def window_resolution(
     win_length: int, sample_rate: int, window: str = "hann"
 ) -> tuple[float, float]:
     """Time and frequency resolution of an STFT window, both measured at -6 dB.
+
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §1, §7.
 
     Returns
     -------
@@ -355,6 +279,8 @@ def window_resolution(
 def window_sidelobe_db(window: str, length: int = 512) -> float:
     """Height of a window's highest side lobe relative to its main lobe's peak, in dB.
 
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §1.
+
     The spectrum is zero-padded 64 times; the main lobe ends at its first minimum, and
     every ripple beyond is a side lobe. Harris (1978): rectangular -13.3 dB, Hann -31.5,
     Hamming -42.7, Blackman -58.1.
@@ -370,6 +296,8 @@ def frame_spectrum_db(
     signal: ArrayLike, sample_rate: int, *, win_length: int, n_fft: int, window: str = "hann"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Spectrum of a signal's first ``win_length`` samples, windowed, zero-padded to ``n_fft``.
+
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §1.
 
     Returns ``(freqs, level_db)``: ``n_fft // 2 + 1`` frequencies in Hz and levels in dB
     relative to the largest bin. A larger ``n_fft`` gives more bins, not a narrower peak.
@@ -389,6 +317,8 @@ def overlap_add_inverse(
     stft: Any, *, n_fft: int, hop_length: int, length: int, window: str = "hann"
 ) -> np.ndarray:
     """The least-squares signal for a (possibly modified) STFT, written out in NumPy.
+
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §6.
 
     Griffin and Lim (1984): overlap-add each frame's inverse FFT times the window, divide
     by the overlap-added squared window, drop the ``n_fft // 2`` samples of padding that
@@ -439,7 +369,10 @@ class Difference:
 
 
 def max_difference(ours: ArrayLike, reference: ArrayLike) -> Difference:
-    """Compare two arrays of the same shape: ``max|a - b|`` and ``max|a - b| / max|b|``."""
+    """Compare two arrays of the same shape: ``max|a - b|`` and ``max|a - b| / max|b|``.
+
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §3, §4, §5.
+    """
     mine, theirs = _same_shape(
         ours, reference, ("ours", "reference"),
         "check frames (center, hop_length) and bins (n_fft, n_mels, n_mfcc)",

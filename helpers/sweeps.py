@@ -105,6 +105,8 @@ def log_sweep(
 ) -> Sweep:
     """A sine sweep whose frequency rises exponentially from ``f_start`` to ``f_end``.
 
+    Used in: 03 · Resampling, §1, §2, §3.
+
     The phase is the integral of the instantaneous frequency
     ``f(t) = f_start * k**(t/T)`` with ``k = f_end / f_start``:
     ``phi(t) = 2 pi f_start T (k**(t/T) - 1) / ln k``, so every octave takes the
@@ -153,6 +155,8 @@ def log_sweep(
 def alias_frequency(frequency_hz: ArrayLike | float, sample_rate: int) -> np.ndarray:
     """Where a sinusoid of ``frequency_hz`` appears after sampling at ``sample_rate``.
 
+    Used in: 03 · Resampling, §1.
+
     Sampling cannot tell ``f`` from ``f + n * sample_rate`` or ``n * sample_rate - f``,
     so every frequency folds into ``[0, sample_rate / 2]``: e.g. 20 kHz sampled at
     32 kHz appears at 12 kHz, mirrored around the Nyquist frequency (16 kHz).
@@ -197,6 +201,8 @@ def zero_crossing_frequency(
 ) -> float:
     """Mean frequency (Hz) of a tone between ``start_s`` and ``stop_s``, from its zero crossings.
 
+    Used in: 03 · Resampling, §1, §2.
+
     Each crossing is located between two samples by linear interpolation; a sinusoid
     crosses zero twice per cycle, so the count of crossings, less one, over twice the
     time from the first to the last one is the mean frequency over that stretch.
@@ -230,6 +236,8 @@ def plot_sweep(
     **kwargs,
 ) -> AxesImage:
     """Spectrogram of a (resampled) sweep against the sweep's *original* frequency.
+
+    Used in: 03 · Resampling, §1, §2.
 
     The horizontal axis is time, labelled with the frequency the input sweep had at
     that moment; because the sweep is logarithmic, this is a log-frequency axis.
@@ -310,7 +318,10 @@ def compare_sweeps(
 ) -> Figure:
     """The swept outputs of several resamplers side by side (:func:`plot_sweep` each, one
     shared frequency axis, no colour bars, the new Nyquist frequency dashed), each titled
-    ``titles[name]`` or its name. Returns the figure."""
+    ``titles[name]`` or its name. Returns the figure.
+
+    Used in: 03 · Resampling, §3.
+    """
     if not outputs:
         raise ValueError("outputs is empty: pass {name: resampled sweep}")
     rows = math.ceil(len(outputs) / columns)

@@ -5,7 +5,7 @@ import pytest
 import scipy.signal
 import torchaudio.functional as AF
 
-from helpers import kernels
+from helpers import kernel_plots, kernels
 from helpers.validation import DB_FLOOR
 
 
@@ -102,7 +102,7 @@ def test_kernel_response_reaches_below_minus_180_db():
 def test_compare_kernels_draws_kernels_and_responses():
     variants = kernels.torchaudio_variants(
         {"width 6": {}, "width 16": dict(lowpass_filter_width=16)}, 48000, 32000)
-    figure = kernels.compare_kernels(variants, 48000, 32000, title="t", kernel_db=True)
+    figure = kernel_plots.compare_kernels(variants, 48000, 32000, title="t", kernel_db=True)
     left, right = figure.axes[:2]
     assert len(left.get_lines()) == 2 and len(right.get_lines()) >= 2
     assert [text.get_text() for text in left.get_legend().get_texts()] == ["width 6", "width 16"]

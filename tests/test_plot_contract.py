@@ -22,7 +22,7 @@ import torchaudio.functional as AF
 from matplotlib.artist import Artist
 
 import helpers
-from helpers import decay, effects, kernels, spectral, sweeps
+from helpers import decay, effects, feature_plots, kernels, sweeps
 from helpers.display import figures
 
 RATE = 16000
@@ -56,13 +56,13 @@ def _cases() -> dict[str, tuple[tuple, dict]]:
     return {
         "plots.plot_waveform": ((_tone(), RATE), {}),
         "plots.plot_spectrogram": ((_tone(), RATE), {}),
-        "plots.plot_feature": ((mel_db, RATE), {"hop_length": 160}),
-        "plots.plot_filterbank": ((bank, RATE), {}),
-        "spectral.plot_mel_spectrogram": ((mel_db, RATE), {"hop_length": 160}),
+        "feature_plots.plot_feature": ((mel_db, RATE), {"hop_length": 160}),
+        "feature_plots.plot_filterbank": ((bank, RATE), {}),
+        "feature_plots.plot_mel_spectrogram": ((mel_db, RATE), {"hop_length": 160}),
         "sweeps.plot_sweep": ((resampled, 32000), {"sweep": sweep}),
         "resampling.plot_gain": ((resampled, 32000), {"sweep": sweep}),
-        "kernels.plot_kernel": ((times, kernel), {}),
-        "kernels.plot_kernel_response": ((times, kernel), {"new_rate": 32000}),
+        "kernel_plots.plot_kernel": ((times, kernel), {}),
+        "kernel_plots.plot_kernel_response": ((times, kernel), {"new_rate": 32000}),
         "decay.plot_energy_decay": ((analysis,), {}),
         "noise_floor.plot_noise_floor": ((measured, RATE), {}),
     }
@@ -97,7 +97,8 @@ def test_signature_follows_the_contract(name):
     parameters = list(inspect.signature(PLOTS[name]).parameters.values())
     positional = [p for p in parameters if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
     assert 1 <= len(positional) <= 2, "data first, then sample_rate; nothing else positional"
-    if len(positional) == 2 and name not in {"kernels.plot_kernel", "kernels.plot_kernel_response"}:
+    on_a_time_grid = {"kernel_plots.plot_kernel", "kernel_plots.plot_kernel_response"}
+    if len(positional) == 2 and name not in on_a_time_grid:
         assert positional[1].name == "sample_rate"
     others = [p for p in parameters if p not in positional]
     assert others[-1].kind is inspect.Parameter.VAR_KEYWORD, "**kwargs for the drawing call"
@@ -161,7 +162,7 @@ def test_attach_colorbar_takes_ax_by_keyword():
     bar = helpers.attach_colorbar(image, label="Value")
     assert helpers.attach_colorbar(image, ax=ax, label="Level (dB)") is bar
     assert bar.ax.get_ylabel() == "Level (dB)"
-    assert spectral.plot_feature is helpers.plot_feature
+    assert feature_plots.plot_feature is helpers.plot_feature
 
 
 def test_figures_show_as_whole_png_in_ipython():

@@ -340,7 +340,7 @@ def test_ticks_set_again_to_the_same_values_still_blit():
     kinds = []
     for shift in (0.0, 0.1, 0.2, 0.3):
         with helpers.redraw(figure):
-            helpers.spectral.plot_mel_spectrogram(
+            helpers.plot_mel_spectrogram(
                 frames + shift, RATE, hop_length=160, ax=mel_ax, f_min=20, f_max=7600,
                 vmin=0, vmax=2,
             )

@@ -10,12 +10,8 @@ import torch
 import torchaudio.functional as AF
 
 from helpers import spectrogram_db
-from helpers.kernels import (
-    kernel_response_db,
-    plot_kernel,
-    plot_kernel_response,
-    resampler_kernel,
-)
+from helpers.kernel_plots import plot_kernel, plot_kernel_response
+from helpers.kernels import kernel_response_db, resampler_kernel
 from helpers.resampling import measure_resampling, plot_gain, quality_table, sweep_gain_db
 from helpers.sweeps import (
     alias_frequency,

@@ -77,7 +77,10 @@ class Step:
 
 @dataclass
 class Gain(Step):
-    """Multiply by a gain drawn in dB from ``gain_db``."""
+    """Multiply by a gain drawn in dB from ``gain_db``.
+
+    Used in: 05 · Augmentation at training time, §9, §11, §12.
+    """
 
     gain_db: tuple[float, float] = (-6.0, 6.0)
 
@@ -96,7 +99,10 @@ class Gain(Step):
 @dataclass
 class Loudness(Step):
     """Normalise to a loudness drawn from ``lufs``, never letting the peak exceed
-    ``peak_dbfs`` (:func:`helpers.augment.loudness.normalize_loudness`)."""
+    ``peak_dbfs`` (:func:`helpers.augment.loudness.normalize_loudness`).
+
+    Used in: 05 · Augmentation at training time, §7.
+    """
 
     lufs: tuple[float, float] = (-30.0, -18.0)
     peak_dbfs: float = -1.0
@@ -121,7 +127,10 @@ class Loudness(Step):
 
 @dataclass
 class Speed(Step):
-    """Speed perturbation (Ko et al. 2015): one of ``factors``; pitch and duration change."""
+    """Speed perturbation (Ko et al. 2015): one of ``factors``; pitch and duration change.
+
+    Used in: 05 · Augmentation at training time, §7.
+    """
 
     factors: tuple[float, ...] = (0.9, 1.0, 1.1)
 
@@ -159,7 +168,10 @@ class Pitch(Step):
 @dataclass
 class Codec(Step):
     """A lossy codec round trip, aligned back to the input (its delay found by
-    cross-correlation) and cut to the input's length."""
+    cross-correlation) and cut to the input's length.
+
+    Used in: 05 · Augmentation at training time, §7, §12.
+    """
 
     codecs: tuple[str, ...] = ("mp3", "vorbis", "opus", "mulaw")
     compression: tuple[float, float] = (0.2, 0.9)
@@ -192,7 +204,10 @@ class Codec(Step):
 @dataclass
 class Room(Step):
     """Convolve with one of ``rirs`` (name -> response aligned to its direct path, see
-    :func:`helpers.augment.rooms.align_rir`); the clip keeps its length and timing."""
+    :func:`helpers.augment.rooms.align_rir`); the clip keeps its length and timing.
+
+    Used in: 05 · Augmentation at training time, §7, §11, §12.
+    """
 
     rirs: dict[str, torch.Tensor] = field(default_factory=dict)
 
@@ -234,7 +249,10 @@ class Room(Step):
 @dataclass
 class Noise(Step):
     """Add one of ``noises`` (name -> (1, frames) at the clip's rate) at an SNR drawn
-    from ``snr_db``; the excerpt's start is drawn too."""
+    from ``snr_db``; the excerpt's start is drawn too.
+
+    Used in: 05 · Augmentation at training time, §5, §7, §9, §11, §12.
+    """
 
     noises: dict[str, torch.Tensor] = field(default_factory=dict)
     snr_db: tuple[float, float] = (5.0, 20.0)
@@ -264,6 +282,8 @@ class Noise(Step):
 
 class Chain:
     """Steps applied in order, each drawn from one generator per ``(seed, epoch, index)``.
+
+    Used in: 05 · Augmentation at training time, §5, §7, §9, §11, §12.
 
     Parameters
     ----------
@@ -313,7 +333,10 @@ class Chain:
 
 
 def describe(record: list[dict[str, Any]]) -> str:
-    """One line per applied step, numbers rounded, e.g. ``noise: babble, snr_db 12.3``."""
+    """One line per applied step, numbers rounded, e.g. ``noise: babble, snr_db 12.3``.
+
+    Used in: 05 · Augmentation at training time, §5, §7, §12.
+    """
     lines = []
     for entry in record:
         if not entry["applied"]:

@@ -54,6 +54,8 @@ def codec_round_trip(
 ) -> RoundTrip:
     """Encode ``waveform`` with a lossy codec in memory and decode it again.
 
+    Used in: 05 · Augmentation at training time, §1.
+
     Parameters
     ----------
     waveform : (channels, frames) or (frames,) tensor or array
@@ -113,6 +115,8 @@ def codec_round_trip(
 def mu_law_round_trip(waveform: ArrayLike, *, bits: int = 8) -> torch.Tensor:
     """Quantise to ``bits``-bit μ-law codes and expand again (G.711's μ-law is 8 bits).
 
+    Used in: 05 · Augmentation at training time, §1.
+
     μ-law spends its codes logarithmically: quiet samples get fine steps, loud ones
     coarse steps, so the error is roughly proportional to the signal (about 38 dB SNR
     at 8 bits for speech at a normal level) instead of fixed.
@@ -129,6 +133,8 @@ def find_delay(
     reference: ArrayLike, processed: ArrayLike, *, max_lag: int | None = None
 ) -> int:
     """Delay of ``processed`` against ``reference`` in samples, from their cross-correlation.
+
+    Used in: 05 · Augmentation at training time, §1.
 
     Positive: ``processed`` lags (an encoder's look-ahead and padding). Channels are
     summed first. ``max_lag`` bounds the search to ``|lag| <= max_lag``.
@@ -149,7 +155,10 @@ def find_delay(
 
 
 def align(processed: ArrayLike, delay: int, frames: int) -> torch.Tensor:
-    """``processed`` shifted earlier by ``delay`` samples and cut (or zero-padded) to ``frames``."""
+    """``processed`` shifted earlier by ``delay`` samples and cut (or zero-padded) to ``frames``.
+
+    Used in: 05 · Augmentation at training time, §1.
+    """
     data = as_waveform(processed, "processed", tensor=True)
     if delay >= 0:
         data = data[:, delay:]
@@ -171,6 +180,8 @@ def bandwidth_hz(
 ) -> float:
     """The frequency where the processed average spectrum first falls ``drop_db`` below
     the reference's, scanning up from ``f_min`` (the codec's low-pass edge).
+
+    Used in: 05 · Augmentation at training time, §1.
 
     Both spectra are Welch averages (:func:`helpers.average_spectrum`); the two signals
     must be aligned and equally long. Returns the Nyquist frequency when nothing falls

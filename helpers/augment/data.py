@@ -31,7 +31,10 @@ BUNDLED_CLIPS = ("speech", "arctic", "whistle")
 
 
 class AudioFileError(ValueError):
-    """A file in a dataset that cannot be used: its message names the file and the fix."""
+    """A file in a dataset that cannot be used: its message names the file and the fix.
+
+    Used in: 05 · Augmentation at training time, §8.
+    """
 
 
 def list_audio_files(folder: str | os.PathLike) -> list[Path]:
@@ -84,6 +87,8 @@ def read_clip(path: str | os.PathLike, *, sample_rate: int, channels: int) -> to
 
 class AudioDataset(torch.utils.data.Dataset):
     """Audio files, read at one rate and channel count, augmented per ``(epoch, index)``.
+
+    Used in: 05 · Augmentation at training time, §8, §9, §10.
 
     Parameters
     ----------
@@ -147,7 +152,10 @@ class AudioDataset(torch.utils.data.Dataset):
 
 class EpochSampler(torch.utils.data.Sampler):
     """Yields ``(epoch, index)`` pairs from another sampler (default: all indices in
-    order), so the epoch travels with each index to whichever worker reads it."""
+    order), so the epoch travels with each index to whichever worker reads it.
+
+    Used in: 05 · Augmentation at training time, §9.
+    """
 
     def __init__(self, length_or_sampler: int | torch.utils.data.Sampler, *, epoch: int = 0):
         self.sampler = (
@@ -169,6 +177,8 @@ class EpochSampler(torch.utils.data.Sampler):
 
 def collate_padded(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Stack clips of different lengths: zero-pad to the longest, return ``lengths``.
+
+    Used in: 05 · Augmentation at training time, §8, §9.
 
     Returns a dict with ``waveform`` ``(batch, channels, frames)``, ``lengths``
     ``(batch,)`` (valid samples of each clip), ``index`` ``(batch,)``, and ``record`` and
@@ -197,7 +207,10 @@ def make_clip_folder(
 ) -> list[Path]:
     """Write ``clips`` short excerpts of the bundled speech and whistle into ``folder``,
     as a small stand-in for a corpus: WAV and FLAC, 16, 22.05 and 44.1 kHz, mono and
-    stereo, lengths from ``0.75 * seconds`` to ``seconds``. Returns their paths."""
+    stereo, lengths from ``0.75 * seconds`` to ``seconds``. Returns their paths.
+
+    Used in: 05 · Augmentation at training time, §8.
+    """
     import soxr
 
     folder = Path(folder)

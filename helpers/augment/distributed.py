@@ -30,7 +30,10 @@ def free_port() -> int:
 
 
 def fingerprint(record: list[dict[str, Any]]) -> str:
-    """The chain's draws for one item as short text (floats rounded to 1e-6)."""
+    """The chain's draws for one item as short text (floats rounded to 1e-6).
+
+    Used in: 05 · Augmentation at training time, §10.
+    """
     parts = []
     for entry in record:
         values = [f"{v:.6f}" if isinstance(v, float) else str(v) for v in entry.values()]
@@ -39,7 +42,10 @@ def fingerprint(record: list[dict[str, Any]]) -> str:
 
 
 def shard_chain(seed: int):
-    """The chain every rank uses (gain and speed: cheap, and every draw visible)."""
+    """The chain every rank uses (gain and speed: cheap, and every draw visible).
+
+    Used in: 05 · Augmentation at training time, §10.
+    """
     from .chain import Chain, Gain, Speed
 
     return Chain([Gain(p=1.0), Speed(p=0.5, factors=(0.9, 1.1))], seed=seed)
@@ -86,6 +92,8 @@ def run_ranks(
     """Run the shard reading in ``world_size`` processes; returns one dict per rank:
     ``rank`` and ``seen``, a list of ``[epoch, index, fingerprint]``.
 
+    Used in: 05 · Augmentation at training time, §10.
+
     ``start_method="spawn"`` (what ``torch.multiprocessing.spawn`` and ``torchrun`` give:
     fresh interpreters, portable) re-imports torch in every process, several seconds on
     a busy machine; ``"fork"`` (Linux) copies the running process instead and starts in
@@ -107,7 +115,10 @@ def check_shards(results: list[dict[str, Any]], dataset_size: int) -> dict[str, 
     """What the ranks' reports show: per epoch, whether the shards are disjoint and cover
     the dataset; how many items got the same draws on two ranks; whether an
     (epoch, index) read twice got the same draws; how many indices changed draws
-    between epochs."""
+    between epochs.
+
+    Used in: 05 · Augmentation at training time, §10.
+    """
     by_epoch: dict[int, list[set[int]]] = {}
     prints: dict[tuple[int, int], str] = {}
     for report in results:

@@ -50,7 +50,10 @@ def measure_throughput(
     multiprocessing_context: str | None = None,
 ) -> Throughput:
     """Iterate a ``DataLoader`` over ``dataset`` for ``epochs`` and time it (start-up of
-    the workers included: that is what a training loop waits for too)."""
+    the workers included: that is what a training loop waits for too).
+
+    Used in: 05 · Augmentation at training time, §9.
+    """
     options: dict[str, Any] = {}
     if num_workers > 0:
         options = {"persistent_workers": persistent_workers,
@@ -78,7 +81,10 @@ def measure_throughput(
 
 
 class GlobalNumpyDraws(torch.utils.data.Dataset):
-    """Draws a "gain" from NumPy's global generator per item: the classic pitfall."""
+    """Draws a "gain" from NumPy's global generator per item: the classic pitfall.
+
+    Used in: 05 · Augmentation at training time, §9.
+    """
 
     def __init__(self, length: int) -> None:
         self.length = length
@@ -93,7 +99,10 @@ class GlobalNumpyDraws(torch.utils.data.Dataset):
 
 class CopiedNumpyDraws(GlobalNumpyDraws):
     """Draws from a NumPy ``Generator`` made in ``__init__``: every worker gets a copy of
-    it, in the same state, and so the same sequence of draws."""
+    it, in the same state, and so the same sequence of draws.
+
+    Used in: 05 · Augmentation at training time, §9.
+    """
 
     def __init__(self, length: int, *, seed: int = 0) -> None:
         super().__init__(length)
@@ -104,7 +113,10 @@ class CopiedNumpyDraws(GlobalNumpyDraws):
 
 
 class SeededDraws(GlobalNumpyDraws):
-    """The fix: draws from a generator seeded from ``(seed, epoch, index)``."""
+    """The fix: draws from a generator seeded from ``(seed, epoch, index)``.
+
+    Used in: 05 · Augmentation at training time, §9.
+    """
 
     def __init__(self, length: int, *, seed: int = 0) -> None:
         super().__init__(length)
@@ -121,7 +133,10 @@ class SeededDraws(GlobalNumpyDraws):
 def collect_draws(
     dataset: torch.utils.data.Dataset, *, num_workers: int, epoch: int = 0
 ) -> dict[int, float]:
-    """Every item's draw, by index, read through a ``DataLoader`` with ``num_workers``."""
+    """Every item's draw, by index, read through a ``DataLoader`` with ``num_workers``.
+
+    Used in: 05 · Augmentation at training time, §9.
+    """
     if hasattr(dataset, "set_epoch"):
         dataset.set_epoch(epoch)
     loader = torch.utils.data.DataLoader(
@@ -131,7 +146,10 @@ def collect_draws(
 
 
 def count_duplicates(draws: dict[int, float]) -> int:
-    """How many items share their draw with at least one other item."""
+    """How many items share their draw with at least one other item.
+
+    Used in: 05 · Augmentation at training time, §9.
+    """
     counts = Counter(draws.values())
     return sum(count for count in counts.values() if count > 1)
 
@@ -146,6 +164,8 @@ def augment_batch(
     snr_db: tuple[float, float] = (5.0, 20.0),
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """Gain and noise for a whole padded batch at once, on the batch's device.
+
+    Used in: 05 · Augmentation at training time, §9.
 
     Each clip gets its own gain and SNR (drawn on the CPU from ``generator``, so the
     draws do not depend on the device) and its own excerpt of ``noise`` (1, frames);
@@ -176,6 +196,8 @@ def first_worker_error(
 ) -> Exception | None:
     """Read ``dataset`` through a ``DataLoader`` and return the first error it raises in the
     main process (``None`` if every item loads), its workers already stopped.
+
+    Used in: 05 · Augmentation at training time, §8.
 
     A caught exception's traceback keeps the loader's iterator alive in a reference cycle;
     if the garbage collector later frees it inside a forked worker of another loader, the

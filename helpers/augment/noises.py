@@ -19,7 +19,10 @@ def noise_corpus(
     sample_rate: int, *, seconds: float = 5.0, seed: int = 0
 ) -> dict[str, torch.Tensor]:
     """The recorded babble (resampled to ``sample_rate``) and the :data:`COLOURS`, each
-    ``(1, frames)`` at unit RMS; the coloured ones ``seconds`` long."""
+    ``(1, frames)`` at unit RMS; the coloured ones ``seconds`` long.
+
+    Used in: 05 · Augmentation at training time, §5.
+    """
     sample_rate = check_sample_rate(sample_rate)
     babble, _ = load_audio("babble", channels="mix", sample_rate=sample_rate)
     corpus = {"babble (recorded)": babble / babble.square().mean().sqrt()}

@@ -67,6 +67,8 @@ def simulate_room(
 ) -> SimulatedRoom:
     """Simulate a shoebox room whose Sabine RT60 is ``target_rt60_s``.
 
+    Used in: 05 · Augmentation at training time, §4.
+
     ``max_order`` defaults to what ``inverse_sabine`` says the decay needs; a lower one is
     faster and cuts the tail short. ``simulator_rt60_s`` is pyroomacoustics' own
     ``measure_rt60`` of the response, for comparison with other estimators.
@@ -102,6 +104,8 @@ def align_rir(rir: ArrayLike, sample_rate: int, *, fade_s: float = 0.005) -> tor
     """The response cut to start at its direct path (its first arrival,
     :func:`helpers.room.direct_path_index` with ``rule="first_arrival"``), its end
     faded over ``fade_s``, normalised to unit energy per channel.
+
+    Used in: 05 · Augmentation at training time, §4, §7.
 
     Convolving a clip with it keeps the direct sound at the clip's own time (no delay) and
     white noise at its power.

@@ -31,7 +31,10 @@ def _positive(value: float, name: str) -> float:
 
 
 def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> torch.Tensor:
-    """Play ``factor`` times faster: pitch times ``factor``, duration over ``factor``."""
+    """Play ``factor`` times faster: pitch times ``factor``, duration over ``factor``.
+
+    Used in: 05 · Augmentation at training time, §3.
+    """
     sample_rate = check_sample_rate(sample_rate)
     factor = _positive(factor, "factor")
     data = as_waveform(waveform, tensor=True).float()
@@ -42,7 +45,10 @@ def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> tor
 
 def shift_pitch(waveform: ArrayLike, sample_rate: int, *, semitones: float) -> torch.Tensor:
     """Move the pitch by ``semitones`` (a factor ``2 ** (semitones / 12)``, rounded to 1 %)
-    and keep the duration: stretch the tempo by the factor, then speed up by it."""
+    and keep the duration: stretch the tempo by the factor, then speed up by it.
+
+    Used in: 05 · Augmentation at training time, §3.
+    """
     sample_rate = check_sample_rate(sample_rate)
     data = as_waveform(waveform, tensor=True).float()
     factor = round(2 ** (float(semitones) / 12) * 100) / 100
@@ -58,6 +64,8 @@ def time_stretch(
     waveform: ArrayLike, *, rate: float, n_fft: int = 512, hop_length: int = 128
 ) -> torch.Tensor:
     """Change the tempo by ``rate`` (2 plays in half the time) and keep the pitch.
+
+    Used in: 05 · Augmentation at training time, §3.
 
     A phase vocoder: the complex STFT's frames are resampled in time and their phases
     advanced so each bin keeps its frequency, then the inverse STFT.
@@ -76,7 +84,10 @@ def harmonic_tone(
     sample_rate: int, *, f0_hz: float = 220.0, seconds: float = 1.0, harmonics: int = 5
 ) -> torch.Tensor:
     """A test tone with a known pitch: ``harmonics`` partials at k·f0 with 1/k amplitudes,
-    peak-normalised to 0.5; shape ``(1, frames)``."""
+    peak-normalised to 0.5; shape ``(1, frames)``.
+
+    Used in: 05 · Augmentation at training time, §3.
+    """
     sample_rate = check_sample_rate(sample_rate)
     t = torch.arange(round(seconds * sample_rate), dtype=torch.float64) / sample_rate
     tone = sum(torch.sin(2 * math.pi * k * f0_hz * t) / k for k in range(1, harmonics + 1))

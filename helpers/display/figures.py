@@ -55,6 +55,8 @@ def new_figure(
 ) -> tuple[Figure, Any]:
     """A new figure with a grid of axes, at the course's one resolution and width.
 
+    Used in: every notebook (01, 02, 03, 04, 05), first in 01 · Audio effects, §1.
+
     Parameters
     ----------
     rows, columns : int
@@ -99,6 +101,8 @@ class Drawing:
 @contextmanager
 def redraw(figure: Figure) -> Iterator[Figure]:
     """Replace what the previous ``with redraw(figure):`` block drew on ``figure``.
+
+    Used in: every notebook (01, 02, 03, 04, 05), first in 01 · Audio effects, §9.
 
     On entry, the lines, images, collections, texts and legends drawn by the
     previous block are removed; everything else stays: the axes, their limits,

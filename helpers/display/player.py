@@ -152,6 +152,8 @@ def play(
 ) -> AudioPlayer:
     """An audio player that plays samples at their true level.
 
+    Used in: every notebook (01, 02, 03, 04, 05), first in 01 · Audio effects, §1.
+
     Unlike ``IPython.display.Audio``'s default, nothing is renormalised, so a signal
     6 dB quieter sounds quieter.
 
