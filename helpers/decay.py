@@ -167,6 +167,14 @@ def estimate_rt60(
     A straight line is fitted (least squares) to the decay curve between the two
     levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
     ``tail_energy`` compensates a truncated response (see :func:`energy_decay_curve`).
+
+    Examples
+    --------
+    >>> from helpers import decay
+    >>> from helpers.effects import synthetic_rir
+    >>> rir = synthetic_rir(16000, 0.5)  # an exponential decay with RT60 0.5 s
+    >>> round(decay.estimate_rt60(rir, 16000), 1)
+    0.5
     """
     decay = energy_decay_curve(impulse_response, tail_energy=tail_energy)
     return fit_decay(decay, sample_rate, fit_range_db=fit_range_db).rt60

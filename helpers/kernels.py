@@ -182,6 +182,12 @@ def kaiser_beta(attenuation_db: float) -> float:
     21 to 50 dB, 0 below.
 
     Used in: 03 · Resampling, §3.
+
+    Examples
+    --------
+    >>> from helpers import kernels
+    >>> round(kernels.kaiser_beta(80.0), 3)  # 0.1102 (80 - 8.7)
+    7.857
     """
     return float(scipy.signal.kaiser_beta(float(attenuation_db)))
 

@@ -39,6 +39,13 @@ def peak_dbfs(waveform: ArrayLike) -> float:
 
     Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §3; 05 · Augmentation at
     training time, §2, §11.
+
+    Examples
+    --------
+    >>> import torch
+    >>> import helpers
+    >>> round(helpers.peak_dbfs(torch.tensor([0.5, -1.0])), 1)
+    0.0
     """
     data = as_waveform(waveform)
     return float(power_db(float(np.max(np.abs(data))) ** 2))
@@ -48,6 +55,13 @@ def rms_dbfs(waveform: ArrayLike) -> float:
     """Root-mean-square level over all channels, in dBFS (a full-scale square wave reads 0).
 
     Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §2, §3, §5.
+
+    Examples
+    --------
+    >>> import torch
+    >>> import helpers
+    >>> round(helpers.rms_dbfs(torch.full((1, 100), 0.1)), 1)
+    -20.0
     """
     data = as_waveform(waveform)
     return float(power_db(float(np.mean(np.square(data, dtype=np.float64)))))
@@ -231,6 +245,14 @@ def dominant_frequency(
 
     The peak is refined by fitting a parabola through the three bins around it (in dB),
     which is accurate to a small fraction of a bin for a steady tone.
+
+    Examples
+    --------
+    >>> import torch
+    >>> import helpers
+    >>> times = torch.arange(16000) / 16000
+    >>> round(helpers.dominant_frequency(torch.sin(2 * torch.pi * 440 * times), 16000))
+    440
     """
     freqs, power_db = average_spectrum(waveform, sample_rate, n_fft=n_fft)
     f_max = sample_rate / 2 if f_max is None else f_max

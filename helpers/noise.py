@@ -123,6 +123,14 @@ def snr_db(signal: ArrayLike, noise: ArrayLike) -> float:
     ``10 log10(mean(signal**2) / mean(noise**2))`` over all channels and frames.
     Both must have the same shape. Raises ``ValueError`` when either is silent
     (the SNR is then undefined), when the shapes differ, or on NaN/Inf.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from helpers import noise
+    >>> speech = torch.ones(1, 100)
+    >>> round(noise.snr_db(speech, 0.1 * speech), 1)  # a tenth of the amplitude: 20 dB below
+    20.0
     """
     signal_t, noise_t = _clip_pair(signal, noise)
     signal_power, noise_power = _powers(signal_t, noise_t, tuple(range(signal_t.ndim)))
@@ -202,6 +210,16 @@ def add_noise_at_snr(
     -------
     mixture : ``signal + scaled_noise``.
     scaled_noise : the noise as it is in the mixture, to measure the SNR from.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from helpers import noise, noise_colours
+    >>> speech = noise_colours.white_noise(16000, rms_dbfs=-20.0, seed=1)
+    >>> hiss = noise_colours.white_noise(16000, rms_dbfs=-30.0, seed=2)
+    >>> mixture, scaled = noise.add_noise_at_snr(speech, hiss, 5.0)
+    >>> round(noise.snr_db(speech, scaled), 3)
+    5.0
     """
     _check_rates(sample_rate, noise_sample_rate)
     signal_t, noise_t = _clip_pair(signal, noise)
@@ -275,6 +293,13 @@ def fit_noise_length(
     Returns
     -------
     torch.Tensor, shape ``(channels, frames)``
+
+    Examples
+    --------
+    >>> import torch
+    >>> from helpers import noise
+    >>> noise.fit_noise_length(torch.arange(4.0), 10).tolist()
+    [[0.0, 1.0, 2.0, 3.0, 0.0, 1.0, 2.0, 3.0, 0.0, 1.0]]
     """
     data = as_array(noise, "noise", tensor=True)
     if data.ndim == 1:
@@ -346,6 +371,13 @@ def peak_gain(*waveforms: ArrayLike, peak_dbfs: float = -1.0) -> float:
     clipping: a gain shared by signal and noise leaves their SNR unchanged,
     whereas clipping (``clamp``) distorts the mixture. Returns 1.0 when the
     peak is already low enough.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from helpers import noise
+    >>> round(noise.peak_gain(torch.tensor([0.5, -2.0]), peak_dbfs=0.0), 3)  # 2.0 down to 1.0
+    0.5
     """
     if not waveforms:
         raise ValueError("give at least one waveform")

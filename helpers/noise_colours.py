@@ -167,8 +167,10 @@ def pink_noise(
     --------
     >>> from helpers import noise_colours
     >>> pink = noise_colours.pink_noise(16000, 16000)
-    >>> round(noise_colours.band_power_share(pink, 16000, 100, 200), 2)  # one octave
-    0.1
+    >>> low = noise_colours.band_power_share(pink, 16000, 100, 200)
+    >>> high = noise_colours.band_power_share(pink, 16000, 1000, 2000)
+    >>> round(low / high, 1)  # equal power in every octave
+    1.0
     """
     sample_rate = check_sample_rate(sample_rate)
     f_min = check_frequency(f_min, sample_rate, "f_min")

@@ -119,6 +119,14 @@ def plot_waveform(
     Returns
     -------
     matplotlib.lines.Line2D or matplotlib.collections.PolyCollection
+
+    Examples
+    --------
+    >>> import torch
+    >>> import helpers
+    >>> line = helpers.plot_waveform(torch.zeros(1, 1600), 16000, title="silence")
+    >>> line.axes.get_title()
+    'silence'
     """
     sample_rate = check_sample_rate(sample_rate)
     samples = as_mono(waveform, fix=_ONE_CHANNEL, dtype=None)

@@ -133,6 +133,16 @@ def trim_rir(
     Returns
     -------
     float32 tensor of shape ``(channels, frames)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from helpers import room
+    >>> from helpers.effects import synthetic_rir
+    >>> rir = torch.cat([torch.zeros(1, 800), synthetic_rir(16000, 0.3)], dim=1)
+    >>> trimmed = room.trim_rir(rir, 16000, pre_s=0.001)
+    >>> room.direct_path_index(trimmed)  # the direct path now 1 ms (16 samples) in
+    16
     """
     sample_rate = check_sample_rate(sample_rate)
     data = as_waveform(rir, "impulse_response", tensor=True).double()

@@ -204,6 +204,12 @@ def hz_to_mel(hz: ArrayLike | float, mel_scale: str = "htk") -> np.ndarray:
 
     HTK: ``2595 log10(1 + f / 700)``. Slaney: linear below 1 kHz (``3 f / 200``, so
     1 kHz is 15 mels), logarithmic above (``15 + 27 ln(f / 1000) / ln(6.4)``).
+
+    Examples
+    --------
+    >>> from helpers import spectral
+    >>> round(float(spectral.hz_to_mel(1000.0, "htk")))  # the HTK scale puts 1 kHz at 1000 mel
+    1000
     """
     _check_scale(mel_scale)
     freqs = np.asarray(hz, dtype=np.float64)

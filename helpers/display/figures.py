@@ -76,6 +76,13 @@ def new_figure(
         Laid out with the constrained layout engine; end a cell with it to show it.
     axes : matplotlib.axes.Axes or numpy.ndarray of Axes
         As from ``plt.subplots``.
+
+    Examples
+    --------
+    >>> import helpers
+    >>> figure, axes = helpers.new_figure(2, 1, sharex=True)
+    >>> figure.get_size_inches().tolist(), len(axes)
+    ([9.0, 4.8], 2)
     """
     if width not in ("full", "half"):
         raise ValueError(f"width must be 'full' or 'half', got {width!r}")

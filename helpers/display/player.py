@@ -173,6 +173,14 @@ def play(
     Returns
     -------
     AudioPlayer
+
+    Examples
+    --------
+    >>> import torch
+    >>> import helpers
+    >>> player = helpers.play(0.1 * torch.ones(1, 8000), 16000, title="a tone")
+    >>> player.duration_s, round(player.peak_dbfs, 1)
+    (0.5, -20.0)
     """
     sample_rate = check_sample_rate(sample_rate)
     if on_clip not in {"raise", "scale"}:
