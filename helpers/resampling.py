@@ -1,7 +1,7 @@
 """How good a resampler is, read from a resampled sine sweep (:mod:`helpers.sweeps`).
 
-* :func:`sweep_gain_db` reads the gain a resampler applied to each input frequency;
-* :func:`measure_resampling` turns it into the worst and the mean alias, the pass-band
+* :func:`measure_resampling` turns the gain a resampler applied to each input frequency
+  (:func:`helpers.sweeps.sweep_gain_db`) into the worst and the mean alias, the pass-band
   loss and the transition width (a :class:`ResamplingQuality`), and :func:`quality_table`
   lists them;
 * :func:`plot_gain` draws the gain against the input frequency, and
@@ -29,75 +29,19 @@ from matplotlib.ticker import NullFormatter
 from .display import Choice, Slider
 from .kernels import probe_response, worst_aliasing
 from .plots import target_axes
-from .sweeps import Sweep, frequency_label, nice_frequencies, plot_sweep
+from .sweeps import Sweep, frequency_label, nice_frequencies, plot_sweep, sweep_gain_db
 from .validation import ArrayLike, as_mono, check_sample_rate, power_db
 
 __all__ = [
     "LONG_KAISER", "ResamplingQuality", "device_aliasing_db", "draw_resampling",
     "explorer_controls", "measure_resampling", "plot_gain", "quality_table",
-    "reference_resamplers", "sweep_gain_db"
+    "reference_resamplers"
 ]
 
 #: torchaudio's long Kaiser setting compared throughout notebook 03.
 LONG_KAISER = dict(
     lowpass_filter_width=64, rolloff=0.95, resampling_method="sinc_interp_kaiser", beta=8.6
 )
-
-
-def sweep_gain_db(
-    output: ArrayLike,
-    output_rate: int,
-    sweep: Sweep,
-    frequencies_hz: ArrayLike | Sequence[float],
-    *,
-    window_octaves: float = 1 / 24,
-) -> np.ndarray:
-    """Gain (dB) that a resampler applied to each input frequency, read off the swept output.
-
-    At the moment the sweep passes ``f``, the output holds a single sinusoid: the
-    input's tone scaled by the resampler's response ``|H(f)|``, at ``f`` itself if it
-    fits below the new Nyquist frequency, folded back (aliased) otherwise. Folding
-    keeps the amplitude, so the output's power around that moment, relative to the
-    input's power over the same stretch of time, is ``|H(f)|**2`` across the whole
-    sweep, stop band included.
-
-    ``window_octaves`` sets how long a stretch is averaged (in octaves of the sweep).
-    """
-    output_rate = check_sample_rate(output_rate)
-    out = as_mono(output, "output")
-    source = sweep.waveform[0].double().cpu().numpy()
-    wanted = np.asarray(frequencies_hz, dtype=np.float64)
-    low = sweep.f_start * 2 ** (window_octaves / 2)
-    high = sweep.f_end * 2 ** (-window_octaves / 2)
-    if np.any(wanted < low) or np.any(wanted > high):
-        raise ValueError(
-            f"frequencies must lie between {low:.4g} and {high:.4g} Hz (the sweep, less half a "
-            f"{window_octaves:.3g}-octave window at each end), got {wanted}"
-        )
-    half = window_octaves / 2
-    starts = sweep.time_at(wanted * 2**-half)
-    stops = sweep.time_at(wanted * 2**half)
-    out_power = _window_mean_power(out, starts, stops, output_rate)
-    in_power = _window_mean_power(source, starts, stops, sweep.sample_rate)
-    return power_db(out_power / in_power)
-
-
-def _window_mean_power(
-    signal: np.ndarray, starts_s: np.ndarray, stops_s: np.ndarray, sample_rate: int
-) -> np.ndarray:
-    """Mean of ``signal**2`` over the samples from each start to each stop time (inclusive)."""
-    first = np.ceil(np.asarray(starts_s) * sample_rate).astype(np.intp)
-    after = np.minimum(np.floor(np.asarray(stops_s) * sample_rate).astype(np.intp) + 1,
-                       signal.shape[0])
-    counts = after - first
-    if np.any(counts < 4):
-        raise ValueError("the window holds too few output samples; raise window_octaves")
-    bounds = np.empty(2 * first.shape[0], dtype=np.intp)
-    bounds[0::2], bounds[1::2] = first, after
-    # Sums over [first, after) for every window at once; the appended zero lets a window
-    # end at the last sample.
-    sums = np.add.reduceat(np.append(signal**2, 0.0), bounds)[0::2]
-    return sums / counts
 
 
 @dataclass(frozen=True)
@@ -107,10 +51,10 @@ class ResamplingQuality:
     Attributes
     ----------
     aliasing_db : float
-        The worst alias: the largest gain (:func:`sweep_gain_db`, 1/48-octave windows)
-        from ``1 + guard`` times the new Nyquist frequency to 1/24 octave before the
-        sweep's fade-out. Every input frequency there folds back into the new band at
-        that level.
+        The worst alias: the largest gain (:func:`helpers.sweeps.sweep_gain_db`,
+        1/48-octave windows) from ``1 + guard`` times the new Nyquist frequency to 1/24
+        octave before the sweep's fade-out. Every input frequency there folds back into
+        the new band at that level.
     aliasing_hz : float
         The input frequency of the worst alias.
     mean_aliasing_db : float
@@ -161,9 +105,9 @@ def measure_resampling(
     ``output`` is the resampler applied to ``sweep.waveform`` (from ``sweep.sample_rate``
     to ``output_rate``, which must be lower than twice the sweep's last frequency).
 
-    * Worst alias: the largest gain (:func:`sweep_gain_db`) from ``1 + guard`` times the
-      new Nyquist frequency to the end of the sweep; the guard band (2 % by default)
-      leaves out the inputs that fold onto the top 2 % of the new band.
+    * Worst alias: the largest gain (:func:`helpers.sweeps.sweep_gain_db`) from
+      ``1 + guard`` times the new Nyquist frequency to the end of the sweep; the guard
+      band (2 % by default) leaves out the inputs that fold onto the top 2 % of the new band.
     * Mean alias: while the input is above the new Nyquist frequency, nothing belongs in
       the output; the mean power of what is there, relative to the sweep's (time-gated).
     * Pass-band loss: minus the gain at ``passband_fraction`` of the new Nyquist frequency.
@@ -224,7 +168,10 @@ def measure_resampling(
 
 def quality_table(results: dict[str, ResamplingQuality]) -> str:
     """A text table of measured qualities, one row per name: the worst and the mean alias
-    and the loss to 0.1 dB, frequencies to 10 Hz (the values are deterministic)."""
+    and the loss to 0.1 dB, frequencies to 10 Hz (the values are deterministic).
+
+    Used in: 03 · Resampling, §2, §3.
+    """
     if not results:
         raise ValueError("results is empty: pass {name: measure_resampling(...)}")
     first = next(iter(results.values()))
@@ -262,6 +209,8 @@ def plot_gain(
     **kwargs,
 ) -> Line2D:
     """Gain of a resampler against the input frequency (log axis), read from its swept output.
+
+    Used in: 03 · Resampling, §3.
 
     Above the new Nyquist frequency (shaded unless ``mark_aliased`` is false) every
     bit of the curve is aliasing: the level at which that input frequency comes back,
@@ -386,6 +335,8 @@ def device_aliasing_db(
     """The worst alias of a float32 ``torchaudio.transforms.Resample`` run on ``device``,
     measured on that device's own output (its kernel probed there, :func:`probe_response`).
 
+    Used in: 03 · Resampling, §5.
+
     ``fp32_precision`` (``"tf32"`` or ``"ieee"``) sets cuDNN's float32 convolutions for the
     measurement (``torch.backends.cudnn.conv.fp32_precision``) and restores it after;
     ``None`` keeps the current setting. ``kwargs`` go to ``Resample``.
@@ -416,7 +367,10 @@ def draw_resampling(
     """The resampling explorer's two panels: the swept output (left, from 500 Hz, up to the
     input's Nyquist frequency whatever the new rate, the new Nyquist frequency dashed) and
     the gain for each input frequency (right, from 1 kHz), titled with the worst alias and
-    the pass-band loss. Returns what it measured."""
+    the pass-band loss. Returns what it measured.
+
+    Used in: 03 · Resampling, §6.
+    """
     quality = measure_resampling(output, output_rate, sweep)
     left, right = axes
     title = f"{sweep.sample_rate / 1000:g} → {output_rate / 1000:g} kHz"
@@ -435,7 +389,10 @@ def explorer_controls() -> list:
     """The resampling explorer's controls, one per keyword of its render function:
     ``target_rate`` (8 to 44.1 kHz), ``lowpass_filter_width`` (2 to 64 zero crossings),
     ``rolloff`` (0.5 to 0.99), ``method`` (Hann or Kaiser window) and ``beta`` (2 to 20,
-    used by the Kaiser window only), each at torchaudio's default to start with."""
+    used by the Kaiser window only), each at torchaudio's default to start with.
+
+    Used in: 03 · Resampling, §6.
+    """
     rates = {f"{rate / 1000:g} kHz": rate for rate in (8000, 16000, 22050, 32000, 44100)}
     return [
         Choice(name="target_rate", label="Target rate", options=rates, default=32000),

@@ -10,6 +10,7 @@ frequency: kept, attenuated, or folded back below the new Nyquist frequency
   instantaneous frequency at every time and the time of every frequency);
 * :func:`alias_frequency` predicts where a frequency lands after sampling;
 * :func:`zero_crossing_frequency` checks a tone's frequency from its samples;
+* :func:`sweep_gain_db` reads the gain a system (a resampler) applied to each frequency;
 * :func:`plot_sweep` draws a spectrogram whose time axis is labelled with the
   *original* frequency (log-spaced ticks from :func:`frequency_ticks`), and
   :func:`compare_sweeps` several of them side by side.
@@ -30,7 +31,7 @@ from matplotlib.image import AxesImage
 from .display import new_figure
 from .measure import spectrogram_db
 from .plots import attach_colorbar, target_axes
-from .validation import ArrayLike, as_mono, check_sample_rate
+from .validation import ArrayLike, as_mono, check_sample_rate, power_db
 
 __all__ = [
     "Sweep",
@@ -41,6 +42,7 @@ __all__ = [
     "log_sweep",
     "nice_frequencies",
     "plot_sweep",
+    "sweep_gain_db",
     "zero_crossing_frequency",
 ]
 
@@ -332,3 +334,59 @@ def compare_sweeps(
     for ax in np.ravel(axes)[len(outputs) :]:
         ax.set_visible(False)  # a last row that is not full
     return figure
+
+
+def sweep_gain_db(
+    output: ArrayLike,
+    output_rate: int,
+    sweep: Sweep,
+    frequencies_hz: ArrayLike | Sequence[float],
+    *,
+    window_octaves: float = 1 / 24,
+) -> np.ndarray:
+    """Gain (dB) that a resampler applied to each input frequency, read off the swept output.
+
+    At the moment the sweep passes ``f``, the output holds a single sinusoid: the
+    input's tone scaled by the resampler's response ``|H(f)|``, at ``f`` itself if it
+    fits below the new Nyquist frequency, folded back (aliased) otherwise. Folding
+    keeps the amplitude, so the output's power around that moment, relative to the
+    input's power over the same stretch of time, is ``|H(f)|**2`` across the whole
+    sweep, stop band included.
+
+    ``window_octaves`` sets how long a stretch is averaged (in octaves of the sweep).
+    """
+    output_rate = check_sample_rate(output_rate)
+    out = as_mono(output, "output")
+    source = sweep.waveform[0].double().cpu().numpy()
+    wanted = np.asarray(frequencies_hz, dtype=np.float64)
+    low = sweep.f_start * 2 ** (window_octaves / 2)
+    high = sweep.f_end * 2 ** (-window_octaves / 2)
+    if np.any(wanted < low) or np.any(wanted > high):
+        raise ValueError(
+            f"frequencies must lie between {low:.4g} and {high:.4g} Hz (the sweep, less half a "
+            f"{window_octaves:.3g}-octave window at each end), got {wanted}"
+        )
+    half = window_octaves / 2
+    starts = sweep.time_at(wanted * 2**-half)
+    stops = sweep.time_at(wanted * 2**half)
+    out_power = _window_mean_power(out, starts, stops, output_rate)
+    in_power = _window_mean_power(source, starts, stops, sweep.sample_rate)
+    return power_db(out_power / in_power)
+
+
+def _window_mean_power(
+    signal: np.ndarray, starts_s: np.ndarray, stops_s: np.ndarray, sample_rate: int
+) -> np.ndarray:
+    """Mean of ``signal**2`` over the samples from each start to each stop time (inclusive)."""
+    first = np.ceil(np.asarray(starts_s) * sample_rate).astype(np.intp)
+    after = np.minimum(np.floor(np.asarray(stops_s) * sample_rate).astype(np.intp) + 1,
+                       signal.shape[0])
+    counts = after - first
+    if np.any(counts < 4):
+        raise ValueError("the window holds too few output samples; raise window_octaves")
+    bounds = np.empty(2 * first.shape[0], dtype=np.intp)
+    bounds[0::2], bounds[1::2] = first, after
+    # Sums over [first, after) for every window at once; the appended zero lets a window
+    # end at the last sample.
+    sums = np.add.reduceat(np.append(signal**2, 0.0), bounds)[0::2]
+    return sums / counts

@@ -133,3 +133,39 @@ def test_palette_edges(colours):
     mode, back = decoded(stored_png(pixels))
     assert mode == "P"
     np.testing.assert_array_equal(back, pixels)
+
+
+def _legend_and_colour_bar_pixels() -> np.ndarray:
+    """A figure with a legend over lines and a spectrogram with its colour bar."""
+    figure, (top, bottom) = helpers.new_figure(2, 1)
+    times = np.linspace(0, 1, 400)
+    for index in range(4):
+        top.plot(times, np.sin(2 * np.pi * (index + 1) * times), label=f"harmonic {index + 1}")
+    top.legend(loc="upper right")
+    noise = np.random.default_rng(3).standard_normal(RATE) * 0.1
+    helpers.plot_spectrogram(noise, RATE, ax=bottom)  # with its colour bar
+    figure.canvas.draw()
+    return np.ascontiguousarray(np.asarray(figure.canvas.buffer_rgba())[..., :3])
+
+
+def test_pillow_writes_the_stored_png_within_the_guard_on_legends_and_colour_bars():
+    pixels = _legend_and_colour_bar_pixels()
+    mode, back = decoded(stored_png(pixels))
+    assert mode == "P"
+    error = np.abs(back - pixels.astype(np.int16))
+    assert error.mean() <= PALETTE_MEAN_ERROR
+    assert np.mean(error.max(axis=2) > PALETTE_FAR_LEVELS) <= PALETTE_FAR_FRACTION
+
+
+def test_the_guard_keeps_a_figure_rgb_and_exact_when_no_palette_is_close(monkeypatch):
+    pixels = _legend_and_colour_bar_pixels()
+    monkeypatch.setattr(helpers.display.png, "PALETTE_MEAN_ERROR", 0.0)
+    assert palette_image(pixels) is None
+    mode, back = decoded(stored_png(pixels))
+    assert mode == "RGB"
+    np.testing.assert_array_equal(back, pixels)
+
+
+def test_stored_png_refuses_a_wrong_image():
+    with pytest.raises(ValueError, match="uint8 of shape"):
+        stored_png(np.zeros((4, 4), dtype=np.float32))

@@ -12,7 +12,7 @@ import torchaudio.functional as AF
 from helpers import spectrogram_db
 from helpers.kernel_plots import plot_kernel, plot_kernel_response
 from helpers.kernels import kernel_response_db, resampler_kernel
-from helpers.resampling import measure_resampling, plot_gain, quality_table, sweep_gain_db
+from helpers.resampling import measure_resampling, plot_gain, quality_table
 from helpers.sweeps import (
     alias_frequency,
     frequency_label,
@@ -20,6 +20,7 @@ from helpers.sweeps import (
     log_sweep,
     nice_frequencies,
     plot_sweep,
+    sweep_gain_db,
     zero_crossing_frequency,
 )
 
