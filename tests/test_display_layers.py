@@ -26,8 +26,10 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path) -> set[str]:
-    """The helpers modules ``path`` imports, at any depth of the file (lazy imports count)."""
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The helpers modules ``path`` imports, at any depth of the file (lazy imports count):
+    ``from package import module`` counts the module, ``from package import name`` the
+    package (its ``__init__``)."""
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     found = set()
@@ -39,22 +41,18 @@ def _imports(path: Path) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            names = [f"{target}.{alias.name}" for alias in node.names]
-            found.update(name for name in [target, *names] if name.startswith("helpers"))
+            for alias in node.names:
+                found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules
+                          else target)
         elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith("helpers"))
-    return found
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name in modules}
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the helpers modules it imports (package ``__init__`` files left out as
-    targets: they only gather names)."""
+    """Module (a package stands for its ``__init__``) -> the helpers modules it imports."""
     files = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
-    graph = {}
-    for name, path in files.items():
-        targets = {target for target in _imports(path) if target in files and target != name}
-        graph[name] = {t for t in targets if not (files[t].name == "__init__.py")}
-    return graph
+    return {name: _imports(path, set(files)) - {name} for name, path in files.items()}
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -154,3 +152,10 @@ def test_tests_and_benchmarks_do_not_import_each_other():
     assert "tests" not in _top_level_imports(ROOT / "benchmarks")
     assert "labdriver" in _top_level_imports(ROOT / "tests")  # both use the one driver
     assert "labdriver" in _top_level_imports(ROOT / "benchmarks")
+
+
+if __name__ == "__main__":  # python tests/test_display_layers.py: print the graph
+    graph = import_graph()
+    for module, targets in sorted(graph.items()):
+        print(f"{module} -> {', '.join(sorted(targets)) or '(nothing)'}")
+    print("cycle:", " -> ".join(find_cycle(graph) or []) or "none")
