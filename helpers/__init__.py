@@ -5,26 +5,27 @@ Every notebook starts with ``import helpers``; the names below are the public AP
 **The topics** (what a lesson teaches; read them to see how a helper works). Each is
 attached to the package, so ``from helpers import noise`` (or ``helpers.noise``) works:
 
-========================  ==================================================
-``helpers.validation``    the input checks, the one dB conversion, ``OPUS_RATES``
-``helpers.plots``         the plot contract, waveform and spectrogram plots
-``helpers.feature_plots`` feature matrices, filter banks, the mel spectrogram
-``helpers.measure``       levels, spectra, transfer functions
-``helpers.stats``         one clip's statistics at a glance (``print_stats``)
-``helpers.filters``       one-pole low-pass, Butterworth high-pass, FFT convolution
-``helpers.effects``       sox effects rebuilt (reverb, synthetic responses)
-``helpers.noise``         noise at a measured SNR (``snr_gain``), coloured noise
-``helpers.room``          room impulse responses: the direct path, trimming, DRR
-``helpers.noise_floor``   a measured response's noise floor (Lundeby's method)
-``helpers.decay``         energy decay and RT60
-``helpers.sweeps``        sine sweeps and aliasing
-``helpers.resampling``    resampler quality measured with a sweep
-``helpers.kernels``       resampler kernels probed with impulses
-``helpers.kernel_plots``  a kernel and its response drawn, several compared
-``helpers.spectral``      STFT windows, Griffin-Lim, mel scales
-``helpers.assets``        the recordings the course uses
-``helpers.augment``       augmentation at training time: codecs, loudness, rooms, chain, data
-========================  ==================================================
+==========================  ====================================================================
+``helpers.validation``      the input checks, the one dB conversion, ``OPUS_RATES``
+``helpers.plots``           the plot contract, waveform and spectrogram plots
+``helpers.feature_plots``   feature matrices, filter banks, the mel spectrogram
+``helpers.measure``         levels, spectra, transfer functions
+``helpers.stats``           one clip's statistics at a glance (``print_stats``)
+``helpers.filters``         one-pole low-pass, Butterworth high-pass, FFT convolution
+``helpers.effects``         sox effects rebuilt (reverb, synthetic responses)
+``helpers.noise``           noise at a measured SNR, the one SNR gain (``snr_gain``)
+``helpers.noise_colours``   coloured noise: white, pink, any 1/f band
+``helpers.room``            room impulse responses: the direct path, trimming, DRR
+``helpers.noise_floor``     a measured response's noise floor (Lundeby's method)
+``helpers.decay``           energy decay and RT60
+``helpers.sweeps``          sine sweeps, aliasing, a sweep's gain
+``helpers.resampling``      resampler quality measured with a sweep
+``helpers.kernels``         resampler kernels probed with impulses
+``helpers.kernel_plots``    a kernel and its response drawn, several compared
+``helpers.spectral``        STFT windows, Griffin-Lim, mel scales
+``helpers.assets``          the recordings the course uses
+``helpers.augment``         augmentation at training time: codecs, loudness, rooms, chain, data
+==========================  ====================================================================
 
 **The display layer** (``helpers.display``: how figures and sound are shown, and kept
 fast and small). Lessons use it only through the names re-exported here:
@@ -51,6 +52,7 @@ from . import (
     kernels,
     measure,
     noise,
+    noise_colours,
     noise_floor,
     plots,
     resampling,
@@ -120,6 +122,7 @@ __all__ = [
     "measure",
     "new_figure",
     "noise",
+    "noise_colours",
     "noise_floor",
     "peak_dbfs",
     "play",
