@@ -103,11 +103,6 @@ def check_single_pole_lowpass(learner: Callable) -> Verdict:
     return run_check("Exercise 1 (one-pole low-pass)", _verify_single_pole_lowpass, learner)
 
 
-#: Settings that make ``AF.resample`` a steep low-pass (notebook 01 measures them).
-SHARP_RESAMPLING = dict(
-    lowpass_filter_width=64, rolloff=0.95, resampling_method="sinc_interp_kaiser", beta=12.0
-)
-
 #: Worst alias allowed (dB re. the tone) for a tone sped past the Nyquist frequency.
 _ALIAS_LIMIT_DB = -40.0
 
@@ -116,7 +111,10 @@ def solution_change_speed(waveform: torch.Tensor, sample_rate: int, factor: floa
     """Play ``factor`` times faster, at the same rate: relabel the rate, then resample back
     with a steep low-pass, so that nothing sped past the Nyquist frequency folds back."""
     played_rate = round(sample_rate * factor)
-    return AF.resample(waveform, played_rate, sample_rate, **SHARP_RESAMPLING)
+    steep = dict(lowpass_filter_width=64, rolloff=0.95, beta=12.0)
+    return AF.resample(
+        waveform, played_rate, sample_rate, **steep, resampling_method="sinc_interp_kaiser"
+    )
 
 
 def _verify_change_speed(learner: Callable) -> None:
