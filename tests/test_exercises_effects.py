@@ -58,6 +58,40 @@ def test_change_speed_rejects_a_rate_relabel_only():
     assert not exercises.check_change_speed(relabel)
 
 
+def test_single_pole_lowpass_rejects_a_clamped_output():
+    def clamped(waveform, sample_rate, cutoff_hz):
+        pole = math.exp(-2 * math.pi * cutoff_hz / sample_rate)
+        a_coeffs = torch.tensor([1.0, -pole], dtype=waveform.dtype)
+        b_coeffs = torch.tensor([1 - pole, 0.0], dtype=waveform.dtype)
+        return AF.lfilter(waveform, a_coeffs, b_coeffs)  # clamp=True by default
+
+    verdict = exercises.check_single_pole_lowpass(clamped)
+    assert not verdict
+    assert "clamp=False" in repr(verdict)
+
+
+def test_single_pole_lowpass_rejects_float32_coefficients_on_float64():
+    def float32_only(waveform, sample_rate, cutoff_hz):
+        pole = math.exp(-2 * math.pi * cutoff_hz / sample_rate)
+        a_coeffs, b_coeffs = torch.tensor([1.0, -pole]), torch.tensor([1 - pole, 0.0])
+        return AF.lfilter(waveform.float(), a_coeffs, b_coeffs, clamp=False)
+
+    verdict = exercises.check_single_pole_lowpass(float32_only)
+    assert not verdict
+    assert "waveform.dtype" in repr(verdict)
+
+
+def test_change_speed_rejects_the_default_resampling_filter():
+    """AF.speed (AF.resample's defaults) lets tones sped past Nyquist fold back."""
+
+    def defaults(waveform, sample_rate, factor):
+        return AF.speed(waveform, sample_rate, factor)[0]
+
+    verdict = exercises.check_change_speed(defaults)
+    assert not verdict
+    assert "folds back" in repr(verdict)
+
+
 def test_echo_solution_passes():
     assert exercises.check_echo(exercises.solution_echo)
 
@@ -157,8 +191,7 @@ def test_echo_test_rejects_a_test_that_asserts_nothing():
 def _autocorrelation_peak(echo):
     noise = 0.1 * torch.randn(1, 4 * 16000, generator=torch.Generator().manual_seed(3))
     output = echo(noise, 16000, 0.25, 0.5)[0].double()
-    spectrum = torch.fft.rfft(output, 2 * output.numel())
-    correlation = torch.fft.irfft(spectrum.abs() ** 2)[: output.numel()]
+    correlation = AF.fftconvolve(output, output.flip(-1))[output.numel() - 1 :]
     lag = 320 + int(correlation[320:].abs().argmax())
     return lag, float(correlation[lag] / correlation[0])
 

@@ -9,10 +9,18 @@ reference ``solution_<name>``.
 from __future__ import annotations
 
 import inspect
+import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Verdict", "run_check", "show_solution"]
+import numpy as np
+import torch
+
+__all__ = ["Verdict", "as_integer", "as_real", "assert_message", "run_check", "show_solution"]
+
+#: What a learner's assert without a message is shown as.
+NO_MESSAGE = "(your assert had no message)"
 
 
 class Verdict:
@@ -46,8 +54,58 @@ def run_check(title: str, verify: Callable[[Any], None], learner: Any) -> Verdic
             "then run the cell again.",
         )
     except AssertionError as error:
-        return Verdict(False, f"{title}: not right yet. {error}")
+        return Verdict(False, f"{title}: not right yet. {assert_message(error)}")
     return Verdict(True, f"{title}: correct, well done!")
+
+
+def assert_message(error: BaseException) -> str:
+    """The message of an ``AssertionError``, or a note that it had none.
+
+    ``str(error)`` is empty for a bare ``assert condition``; an exception object itself
+    is always true, so ``error or "..."`` would never show the note.
+    """
+    return str(error) or NO_MESSAGE
+
+
+def _one_value(value: object, what: str) -> object:
+    """Unwrap a 0-d or one-element tensor or array into a Python or numpy scalar."""
+    if isinstance(value, torch.Tensor | np.ndarray):
+        count = value.numel() if isinstance(value, torch.Tensor) else value.size
+        assert count == 1, (
+            f"return one number for {what}, got an array of shape {tuple(value.shape)}"
+        )
+        return value.item()
+    return value
+
+
+def as_real(value: object, what: str) -> float:
+    """A learner's answer as a finite float: any real number is accepted.
+
+    Python ``int``/``float``, numpy scalars (``np.float32``, ``np.int64``, ...) and 0-d or
+    one-element tensors and arrays all count as numbers (``numbers.Real``); ``bool`` does not.
+    """
+    value = _one_value(value, what)
+    assert isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_), (
+        f"return {what} as a number, got {value!r} ({type(value).__name__})"
+    )
+    assert math.isfinite(value), (
+        f"{what} came out as {value}; check for a division by zero or log(0)"
+    )
+    return float(value)
+
+
+def as_integer(value: object, what: str) -> int:
+    """A learner's answer as an ``int``: any integral number, or a float with no fraction.
+
+    Accepts Python and numpy integers (``numbers.Integral``), whole floats such as ``37.0``
+    and 0-d or one-element tensors and arrays holding either.
+    """
+    value = _one_value(value, what)
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+    if not whole and isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+        whole = math.isfinite(value) and float(value).is_integer()
+    assert whole, f"return {what} as a whole number, got {value!r} ({type(value).__name__})"
+    return int(value)
 
 
 def show_solution(solution: Callable) -> None:

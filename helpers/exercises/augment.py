@@ -8,12 +8,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import torch
 
-from . import Verdict, run_check, show_solution
+from . import Verdict, as_integer, as_real, assert_message, run_check, show_solution
 
 __all__ = [
     "check_collate",
@@ -60,12 +59,7 @@ def _verify_delay(learner: Callable) -> None:
     for delay, extra, seed in ((37, 1152, 2), (576, 1152, 3), (-12, 0, 4), (0, 300, 5)):
         processed = _shifted(reference, delay, extra, seed)
         answer = learner(reference.clone(), processed.clone())
-        if isinstance(answer, torch.Tensor):
-            assert answer.numel() == 1, "return one whole number of samples"
-            answer = answer.item()
-        assert isinstance(answer, int) or (isinstance(answer, float) and answer.is_integer()), (
-            f"return the delay as a whole number of samples, got {answer!r}"
-        )
+        answer = as_integer(answer, "the delay (in samples)")
         if int(answer) == delay:
             continue
         if int(answer) == extra:
@@ -85,7 +79,7 @@ def _verify_delay(learner: Callable) -> None:
 def check_delay(learner: Callable[[torch.Tensor, torch.Tensor], int]) -> Verdict:
     """Check ``learner(reference, processed) -> delay in samples`` on four noisy, scaled,
     shifted copies (lags from -12 to 576 samples, outputs up to 1152 samples longer)."""
-    return run_check("Codec delay", _verify_delay, learner)
+    return run_check("Exercise 1 (codec delay)", _verify_delay, learner)
 
 
 # --- 2. measure the SNR a noise step achieved, and assert it -------------------------
@@ -119,16 +113,14 @@ def _verify_snr_guard(learner: Callable) -> None:
             answer = learner(clean.clone(), mixture.clone(), asked)
         except AssertionError as error:
             raise AssertionError(
-                f"your assert fired on a mixture that really is at {asked} dB ({error}); "
+                f"your assert fired on a mixture that really is at {asked} dB "
+                f"({assert_message(error)}); "
                 "measure the noise as augmented - clean, and compare powers (mean squares)"
             ) from None
-        if isinstance(answer, torch.Tensor):
-            answer = answer.item()
-        assert isinstance(answer, int | float) and math.isfinite(answer), (
-            f"return the measured SNR as a number, got {answer!r}"
-        )
+        answer = as_real(answer, "the measured SNR (dB)")
         assert abs(answer - asked) <= 0.01, (
-            f"the mixture is at {asked} dB and you measured {answer:.2f} dB; use the "
+            f"the mixture is at {asked} dB and you measured {answer:.4f} dB (within 0.01 dB is "
+            "asked); use the "
             "clean clip's power over the power of augmented - clean (not of the mixture)"
         )
     wrong = _mix(clean, noise, 10.0, amplitude=False)  # really at 20 dB
@@ -146,7 +138,7 @@ def _verify_snr_guard(learner: Callable) -> None:
 def check_snr_guard(learner: Callable[[torch.Tensor, torch.Tensor, float], float]) -> Verdict:
     """Check ``learner(clean, augmented, asked_db) -> measured dB`` on mixtures at 20, 0 and
     -5 dB, and that its assert catches a mixture at the wrong SNR."""
-    return run_check("SNR guard", _verify_snr_guard, learner)
+    return run_check("Exercise 2 (SNR guard)", _verify_snr_guard, learner)
 
 
 # --- 3. collate with lengths ---------------------------------------------------------
@@ -187,4 +179,4 @@ def _verify_collate(learner: Callable) -> None:
 def check_collate(learner: Callable[[list[torch.Tensor]], tuple]) -> Verdict:
     """Check ``learner(clips) -> (batch, lengths)`` on three stereo clips of 1200, 800 and
     1000 samples."""
-    return run_check("Padding collate", _verify_collate, learner)
+    return run_check("Exercise 3 (padding collate)", _verify_collate, learner)

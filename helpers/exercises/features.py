@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from ..spectral import spectral_convergence_db
-from . import Verdict, run_check, show_solution
+from . import Verdict, as_integer, as_real, assert_message, run_check, show_solution
 
 __all__ = [
     "check_frame_count",
@@ -57,7 +57,7 @@ def _verify_frame_count(learner: Callable[[int, int, int, bool], int]) -> None:
             center=center,
             return_complex=True,
         ).shape[-1]
-        got = learner(num_samples, n_fft, hop_length, center)
+        got = as_integer(learner(num_samples, n_fft, hop_length, center), "the frame count")
         assert got == frames, (
             f"for {num_samples} samples, n_fft={n_fft}, hop_length={hop_length}, "
             f"center={center}, torch.stft gives {frames} frames, your function {got}. "
@@ -69,7 +69,7 @@ def _verify_frame_count(learner: Callable[[int, int, int, bool], int]) -> None:
 
 def check_frame_count(learner: Callable[[int, int, int, bool], int]) -> Verdict:
     """Check ``learner(num_samples, n_fft, hop_length, center) -> frames`` against torch.stft."""
-    return run_check("Frame count", _verify_frame_count, learner)
+    return run_check("Exercise 1 (frame count)", _verify_frame_count, learner)
 
 
 def solution_mel_to_hz_htk(mel: np.ndarray) -> np.ndarray:
@@ -95,7 +95,7 @@ def _verify_mel_to_hz(learner: Callable[[np.ndarray], np.ndarray]) -> None:
 
 def check_mel_to_hz_htk(learner: Callable[[np.ndarray], np.ndarray]) -> Verdict:
     """Check ``learner(mel_array) -> hz_array`` (HTK scale) on frequencies from 0 to 8 kHz."""
-    return run_check("HTK mel scale, inverted", _verify_mel_to_hz, learner)
+    return run_check("Exercise 2 (HTK mel scale, inverted)", _verify_mel_to_hz, learner)
 
 
 def solution_spectral_convergence(target: torch.Tensor, estimate: torch.Tensor) -> float:
@@ -112,9 +112,10 @@ def _verify_spectral_convergence(learner: Callable[[torch.Tensor, torch.Tensor],
             target + scale * torch.randn(257, 40, generator=generator, dtype=torch.float64)
         ).abs()
         expected = spectral_convergence_db(target, estimate)
-        got = float(learner(target, estimate))
+        got = as_real(learner(target, estimate), "the spectral convergence (dB)")
         assert abs(got - expected) < 1e-3, (
-            f"expected {expected:.2f} dB, got {got:.2f} dB. Hint: divide the error's norm "
+            f"expected {expected:.4f} dB, got {got:.4f} dB (within 0.001 dB is asked). "
+            "Hint: divide the error's norm "
             "by the target's norm, and use 20 log10 for a ratio of amplitudes."
         )
 
@@ -123,7 +124,7 @@ def check_spectral_convergence(
     learner: Callable[[torch.Tensor, torch.Tensor], float],
 ) -> Verdict:
     """Check ``learner(target, estimate) -> dB`` against the course's implementation."""
-    return run_check("Spectral convergence", _verify_spectral_convergence, learner)
+    return run_check("Exercise 3 (spectral convergence)", _verify_spectral_convergence, learner)
 
 
 _BIN = 32  # the on-bin sine completes 32 periods in the window
@@ -176,10 +177,11 @@ def _verify_scalloping_loss(learner: tuple[Callable, Callable]) -> None:
     measure, claim = learner
     for name, window in _windows().items():
         expected = solution_scalloping_loss_db(window)
-        got = float(measure(window))
+        got = as_real(measure(window), f"the {name} window's loss (dB)")
         assert abs(got - expected) < 0.01, (
-            f"for a {name} window the loss is {expected:.2f} dB, your measurement gives "
-            f"{got:.2f} dB. Hint: multiply each tone by the window before torch.fft.fft, compare "
+            f"for a {name} window the loss is {expected:.3f} dB, your measurement gives "
+            f"{got:.3f} dB (within 0.01 dB is asked). Hint: multiply each tone by the "
+            "window before torch.fft.fft, compare "
             "the largest |X| of the two (20 log10 of their ratio, a positive number), and "
             f"make the tones complete {_BIN} and {_BIN + 0.5} periods in len(window) samples."
         )
@@ -187,7 +189,8 @@ def _verify_scalloping_loss(learner: tuple[Callable, Callable]) -> None:
         claim(solution_scalloping_loss_db)
     except AssertionError as error:
         raise AssertionError(
-            f"your claim fails on the right measurement ({error}); assert the values the "
+            f"your claim fails on the right measurement ({assert_message(error)}); assert "
+            "the values the "
             "measurement gives, with a tolerance of a few hundredths of a dB"
         ) from None
     for mistake, wrong in _WRONG_MEASUREMENTS.items():
@@ -211,5 +214,7 @@ def check_scalloping_loss(
     wrong ones in :data:`_WRONG_MEASUREMENTS`.
     """
     return run_check(
-        "Scalloping loss, measured and asserted", _verify_scalloping_loss, (measure, claim)
+        "Exercise 4 (scalloping loss, measured and asserted)",
+        _verify_scalloping_loss,
+        (measure, claim),
     )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from . import Verdict, run_check, show_solution
+from . import Verdict, as_real, assert_message, run_check, show_solution
 
 __all__ = [
     "check_assert_snr",
@@ -35,19 +35,6 @@ _DB_TOLERANCE = 0.01
 def _noise(shape: tuple[int, ...], seed: int, level: float = 0.1) -> torch.Tensor:
     generator = torch.Generator().manual_seed(seed)
     return level * torch.randn(shape, generator=generator)
-
-
-def _as_float(value: object, what: str) -> float:
-    if isinstance(value, torch.Tensor | np.ndarray):
-        assert value.size == 1 if isinstance(value, np.ndarray) else value.numel() == 1, (
-            f"return one number for {what}, got an array of shape {tuple(value.shape)}"
-        )
-        value = value.item()
-    assert isinstance(value, int | float), f"return {what} as a number, got {type(value).__name__}"
-    assert math.isfinite(value), (
-        f"{what} came out as {value}; check for a division by zero or log(0)"
-    )
-    return float(value)
 
 
 def _power_db(signal: torch.Tensor) -> float:
@@ -123,13 +110,14 @@ def _verify_mix_padded(learner: Callable) -> None:
             )
         raise AssertionError(
             f"clip {index} ({length} real samples) was asked for {target:g} dB and came out at "
-            f"{measured:.2f} dB over its real samples; {hint}."
+            f"{measured:.4f} dB over its real samples (within {_DB_TOLERANCE:g} dB is asked); "
+            f"{hint}."
         )
 
 
 def check_mix_padded(learner: Callable[..., torch.Tensor]) -> Verdict:
     """Check ``learner(clean, noise, snr_db, lengths) -> mixture`` on a padded batch of 4."""
-    return run_check("Mixing a padded batch", _verify_mix_padded, learner)
+    return run_check("Exercise 1 (a padded batch)", _verify_mix_padded, learner)
 
 
 # --- 2. T20 by Schroeder's backward integration --------------------------------------
@@ -162,7 +150,7 @@ def _verify_t20(learner: Callable) -> None:
     sample_rate = 16000
     for rt60, seed in ((0.3, 51), (0.8, 52), (1.5, 53)):
         rir = _room(rt60, sample_rate, seed)
-        answer = _as_float(learner(rir.clone(), sample_rate), "T20")
+        answer = as_real(learner(rir.clone(), sample_rate), "T20")
         if abs(answer / rt60 - 1) <= 0.05:
             continue
         ratio = answer / rt60
@@ -198,7 +186,7 @@ def _verify_t20(learner: Callable) -> None:
 
 def check_t20(learner: Callable[[torch.Tensor, int], float]) -> Verdict:
     """Check ``learner(rir, sample_rate) -> T20 in s`` on three rooms (0.3, 0.8 and 1.5 s)."""
-    return run_check("T20", _verify_t20, learner)
+    return run_check("Exercise 2 (a measurement)", _verify_t20, learner)
 
 
 # --- 3. a measurement and its assert -------------------------------------------------
@@ -245,7 +233,8 @@ def _verify_assert_snr(learner: Callable) -> None:
             if not mistake:
                 raise AssertionError(
                     f"your assert failed on a right mixture (asked {asked:g} dB, it has "
-                    f"{true:g} dB to float32 rounding): {error!r}. Measure the noise as "
+                    f"{true:g} dB to float32 rounding): {assert_message(error)}. Measure "
+                    "the noise as "
                     "mixture - clean, compare mean squares in dB, and allow a tolerance "
                     "(float32 rounding is far below 0.01 dB; == never holds)"
                 ) from None
@@ -267,4 +256,4 @@ def _verify_assert_snr(learner: Callable) -> None:
 
 def check_assert_snr(learner: Callable[[torch.Tensor, torch.Tensor, float], None]) -> Verdict:
     """Check ``learner(clean, mixture, snr_db)``: silent on 4 right mixtures, raises on 5 wrong."""
-    return run_check("An assert on the SNR", _verify_assert_snr, learner)
+    return run_check("Exercise 3 (a measurement and its assert)", _verify_assert_snr, learner)

@@ -20,7 +20,7 @@ from ..kernels import kernel_response_db, probe_response, resampler_kernel, resp
 from ..resampling import measure_resampling, reference_resamplers
 from ..sweeps import log_sweep
 from ..validation import as_waveform
-from . import Verdict, run_check, show_solution
+from . import Verdict, as_real, assert_message, run_check, show_solution
 
 __all__ = [
     "ALIASING_LIMIT_DB",
@@ -69,9 +69,11 @@ def _verify_fold(fold_frequency: Callable[[float, int], float]) -> None:
     for frequency, rate, expected in _FOLD_CASES:
         got = fold_frequency(frequency, rate)
         assert got is not None, "your function returns None: did you forget `return`?"
-        assert math.isclose(float(got), expected, abs_tol=1e-6), (
+        got = as_real(got, "the folded frequency (Hz)")
+        assert math.isclose(got, expected, abs_tol=1e-6), (
             f"a {frequency:g} Hz tone sampled at {rate} Hz appears at {expected:g} Hz, "
-            f"your function says {float(got):g} Hz. Hint: first remove whole multiples of the "
+            f"your function says {got:.6f} Hz (within 1e-6 Hz is asked). Hint: first "
+            "remove whole multiples of the "
             "sample rate, then mirror what lies above the Nyquist frequency."
         )
 
@@ -114,7 +116,7 @@ def _verify_rolloff(rolloff_for_cutoff: Callable[[float, int, int], float]) -> N
     for cutoff, orig, new in _ROLLOFF_CASES:
         rolloff = rolloff_for_cutoff(cutoff, orig, new)
         assert rolloff is not None, "your function returns None: did you forget `return`?"
-        rolloff = float(rolloff)
+        rolloff = as_real(rolloff, "rolloff")
         assert 0 < rolloff <= 1, (
             f"for a {cutoff:g} Hz cut-off from {orig} Hz to {new} Hz you return rolloff="
             f"{rolloff:.4g}; rolloff is a fraction, between 0 and 1, of a Nyquist frequency"
@@ -122,7 +124,8 @@ def _verify_rolloff(rolloff_for_cutoff: Callable[[float, int, int], float]) -> N
         measured = _cutoff_of(rolloff, orig, new)
         assert abs(measured - cutoff) < 0.01 * cutoff, (
             f"with rolloff={rolloff:.4g} ({orig} Hz -> {new} Hz) the filter's -6 dB point is at "
-            f"{measured:.0f} Hz, not {cutoff:g} Hz. Hint: rolloff is a fraction of the Nyquist "
+            f"{measured:.0f} Hz, not {cutoff:g} Hz (within 1 % is asked). Hint: rolloff "
+            "is a fraction of the Nyquist "
             "frequency (half the rate) of the lower of the two rates."
         )
 
@@ -244,12 +247,14 @@ def _verify_assert_aliasing(assert_aliasing: Callable) -> None:
         except AssertionError as error:
             raise AssertionError(
                 f"your assert fails for {name} with limit {limit:g} dB, but its worst alias is "
-                f"{expected:.1f} dB, below the limit (your message: {error})"
+                f"{expected:.1f} dB, below the limit (your message: {assert_message(error)})"
             ) from None
         assert level is not None, "your function returns None: did you forget `return`?"
-        assert abs(float(level) - expected) < LEVEL_TOLERANCE_DB, (
-            f"for {name} you measure {float(level):.1f} dB, the exact response gives "
-            f"{expected:.1f} dB. Hints: take the largest gain (not a mean) from 1.02 times the "
+        level = as_real(level, "the worst alias (dB)")
+        assert abs(level - expected) < LEVEL_TOLERANCE_DB, (
+            f"for {name} you measure {level:.2f} dB, the exact response gives "
+            f"{expected:.2f} dB (within {LEVEL_TOLERANCE_DB:g} dB is asked). Hints: take "
+            "the largest gain (not a mean) from 1.02 times the "
             "new Nyquist frequency to the original one, relative to the gain at 0 Hz (the "
             "kernel's sum), from the probed kernel rather than a sweep."
         )
@@ -261,7 +266,8 @@ def _verify_assert_aliasing(assert_aliasing: Callable) -> None:
             numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", str(error))]
             assert any(abs(number - expected) < 1 for number in numbers), (
                 f"your assert fails for {name} with limit {strict:g} dB, as it should, but its "
-                f"message does not name the measured level ({expected:.1f} dB): {error!s:.200}"
+                f"message does not name the measured level ({expected:.1f} dB): "
+                f"{assert_message(error):.200}"
             )
         else:
             raise AssertionError(
