@@ -45,12 +45,14 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def lab_server(chromium, tmp_path_factory):
-    """JupyterLab on a copy of ``notebooks/`` without outputs; stopped with its kernels
-    whatever happens."""
-    from lab_server import LabServer, copy_without_outputs, port_is_free
+    """JupyterLab on a copy of ``notebooks/`` (and ``notebooks/deeper/``) without outputs,
+    each notebook with the other recording injected after its parameters cell
+    (``other_recording.py``); stopped with its kernels whatever happens."""
+    from lab_server import LabServer, port_is_free
+    from other_recording import copy_course_with_other_recording
 
     base = tmp_path_factory.mktemp("jupyterlab")
-    copy_without_outputs(sorted((ROOT / "notebooks").glob("*.ipynb")), base / "root" / "notebooks")
+    copy_course_with_other_recording(ROOT / "notebooks", base / "root" / "notebooks")
     server = LabServer(base / "root", base / "state")
     # A SIGTERM (e.g. a CI time-out) is an interruption (tests/conftest.py): the clean-up runs.
     server.start()
@@ -119,7 +121,8 @@ def notebook(request, jupyterlab, lab_server):
     from lab_page import NotebookPage
 
     path: Path = request.cls.path
-    notebook_page = NotebookPage(jupyterlab, path, "notebooks")
+    folder = "notebooks/deeper" if path.parent.name == "deeper" else "notebooks"
+    notebook_page = NotebookPage(jupyterlab, path, folder)
     try:
         try:
             notebook_page.open()
