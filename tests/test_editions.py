@@ -190,7 +190,8 @@ def test_student_edition_runs_as_the_teachers_does(student_edition, name):
     kept = [(cell.cell_type, cell.source) for cell in teacher.cells if not _is_solution(cell)]
     assert [(cell.cell_type, cell.source) for cell in notebook.cells] == kept
     removed = [cell.source for cell in teacher.cells if _is_solution(cell)]
-    assert removed, f"{name} has no solution cell"
+    core = {path.name for path in NOTEBOOKS}  # a deep dive may have no exercise
+    assert removed or name not in core, f"{name} has no solution cell"
     assert [source for source in removed if not _binds_nothing(source)] == []
 
 
