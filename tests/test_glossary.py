@@ -3,6 +3,7 @@ heading of its notebook, and the term appears in the section under that heading.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 
 
+@functools.cache
 def sections(path: Path) -> dict[str, str]:
     """Each markdown heading of the notebook and the markdown of its section (the heading,
     down to the next heading of the same or a higher level)."""
