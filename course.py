@@ -5,7 +5,7 @@
     python3 course.py test    set up .venv/ if needed, then run ruff and every test
     python3 course.py execute [NOTEBOOK ...]
                               re-run notebooks top to bottom and save their outputs
-                              (all of notebooks/ by default), as they are committed
+                              (notebooks/ and notebooks/deeper/ by default), as committed
     python3 course.py student build the student edition in build/student/: the notebooks
                               without the cells tagged "solution", outputs cleared
     python3 course.py site    build the reading site in build/site/: one HTML page per
@@ -122,7 +122,9 @@ def test(arguments: list[str]) -> int:
 def execute(arguments: list[str]) -> int:
     """Execute notebooks in place, top to bottom, keeping their outputs for nbval and readers."""
     python = str(setup())
-    notebooks = arguments or sorted(str(path) for path in (ROOT / "notebooks").glob("*.ipynb"))
+    folder = ROOT / "notebooks"
+    everything = sorted(folder.glob("*.ipynb")) + sorted((folder / "deeper").glob("*.ipynb"))
+    notebooks = arguments or [str(path) for path in everything]
     command = [
         python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
         "--ExecutePreprocessor.timeout=600",

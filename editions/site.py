@@ -6,8 +6,11 @@ links to the course map and to the previous and next notebooks. Nothing on a pag
 fetched from the network: images and audio are embedded as ``data:`` URLs, the style
 sheets are inline, and math is converted from TeX to MathML when the site is built
 (with ``latex2mathml``), which browsers lay out themselves, so no MathJax, require.js or
-web font is needed. Links between notebooks (``NN_name.ipynb``) point at their pages.
-The index page holds the README's introduction, course map and audio credits.
+web font is needed. Links between notebooks (``NN_name.ipynb``, ``deeper/NNx_name.ipynb``)
+point at their pages. The index page holds the README's introduction, its course map, its
+"Going deeper" table of deep dives (``notebooks/deeper/``, pages of their own, after the
+core pages in the previous/next sequence), a glossary (``editions/glossary.py``) and the
+audio credits.
 """
 
 from __future__ import annotations
@@ -25,16 +28,21 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from traitlets.config import Config
 
+from editions import DEEPER, core_notebooks, deep_dives, is_deep_dive
+from editions.glossary import glossary_markdown
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 OUTPUT = ROOT / "build" / "site"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-#: A link to a course notebook, as the README (``notebooks/NN_name.ipynb``) or a notebook
-#: (``NN_name.ipynb``, ``./NN_name.ipynb``, ``../notebooks/NN_name.ipynb``) writes it.
+#: A link to a course notebook or deep dive, as the README (``notebooks/NN_name.ipynb``,
+#: ``notebooks/deeper/NNx_name.ipynb``) or a notebook (``NN_name.ipynb``, ``./NN_name.ipynb``,
+#: ``../NN_name.ipynb``, ``deeper/NNx_name.ipynb``) writes it. Every page lies in one folder.
 NOTEBOOK_LINK = re.compile(
-    r"^(?:\./|\.\./)?(?:notebooks/)?(?P<stem>\d\d_[A-Za-z0-9_-]+)\.ipynb(?P<fragment>#.*)?$"
+    r"^(?:\./|\.\./)?(?:notebooks/)?(?:deeper/)?(?P<stem>\d\d[a-z]?_[A-Za-z0-9_-]+)\.ipynb"
+    r"(?P<fragment>#.*)?$"
 )
 
 #: A link's target as nbconvert writes it (double quotes, no line break).
@@ -58,9 +66,9 @@ NOTE = "Reading edition: outputs as the notebooks were last run. Run them to mov
 
 @dataclass(frozen=True)
 class Lesson:
-    """One row of the README's course map."""
+    """One row of the README's course map or "Going deeper" table."""
 
-    notebook: str  # file name in notebooks/, e.g. "01_audio_effects.ipynb"
+    notebook: str  # path under notebooks/, e.g. "01_audio_effects.ipynb", "deeper/01a_x.ipynb"
     title: str  # e.g. "01 · Audio effects"
     topics: str  # markdown
     time: str  # e.g. "40 min"
@@ -68,6 +76,10 @@ class Lesson:
     @property
     def page(self) -> str:
         return Path(self.notebook).with_suffix(".html").name
+
+    @property
+    def deep_dive(self) -> bool:
+        return is_deep_dive(Path(self.notebook))
 
     @property
     def minutes(self) -> int | None:
@@ -81,12 +93,34 @@ def course_map(readme: str) -> list[Lesson]:
     Raises ``ValueError`` when the section or its table is missing or a row does not
     link a notebook in its first column.
     """
-    section = re.search(r"^## Course map\s*$(?P<body>.*?)(?=^## |\Z)", readme, re.M | re.S)
-    if section is None:
+    lessons = _readme_table(readme, "Course map", "notebooks/NN_name.ipynb", "what you learn")
+    if lessons is None:
         raise ValueError('README.md has no "## Course map" section to build the index from')
-    rows = [line.strip() for line in section["body"].splitlines() if line.strip().startswith("|")]
-    if len(rows) < 3:
+    if not lessons:
         raise ValueError('the "## Course map" section of README.md has no table rows')
+    return lessons
+
+
+def going_deeper(readme: str) -> list[Lesson]:
+    """The rows of the table under the README's "## Going deeper" heading (deep dives).
+
+    An empty list when the section or its table has no rows yet. Raises ``ValueError``
+    when a row does not link a deep dive (``notebooks/deeper/NNx_name.ipynb``).
+    """
+    target = "notebooks/deeper/NNx_name.ipynb"
+    lessons = _readme_table(readme, "Going deeper", target, "what it adds") or []
+    for lesson in lessons:
+        if not lesson.deep_dive:
+            raise ValueError(f"README.md going deeper: {lesson.title!r} should link {target}")
+    return lessons
+
+
+def _readme_table(readme: str, heading: str, target: str, topics: str) -> list[Lesson] | None:
+    """The rows of the first table under ``## heading``; ``None`` without that section."""
+    section = re.search(rf"^## {heading}\s*$(?P<body>.*?)(?=^## |\Z)", readme, re.M | re.S)
+    if section is None:
+        return None
+    rows = [line.strip() for line in section["body"].splitlines() if line.strip().startswith("|")]
     lessons = []
     for row in rows[2:]:  # header, separator
         cells = [cell.strip() for cell in row.strip("|").split("|")]
@@ -94,10 +128,11 @@ def course_map(readme: str) -> list[Lesson]:
         match = NOTEBOOK_LINK.match(link["target"]) if link else None
         if match is None or len(cells) != 3:
             raise ValueError(
-                f"README.md course map: expected '| [NN · title](notebooks/NN_name.ipynb) "
-                f"| what you learn | time |', got {row!r}"
+                f"README.md {heading.lower()}: expected '| [NN · title]({target}) "
+                f"| {topics} | time |', got {row!r}"
             )
-        notebook = f"{match['stem']}.ipynb"
+        folder = f"{DEEPER}/" if f"{DEEPER}/" in link["target"] else ""
+        notebook = f"{folder}{match['stem']}.ipynb"
         lessons.append(Lesson(notebook, link["title"], cells[1], cells[2]))
     return lessons
 
@@ -198,16 +233,22 @@ def _link(href: str, title: str) -> dict[str, str]:
     return {"href": href, "title": title}
 
 
-def index_notebook(readme: str, lessons: list[Lesson]) -> nbformat.NotebookNode:
-    """The index page as a notebook of markdown cells taken from the README."""
-    title = re.search(r"^#\s+(.+)$", readme, re.M)
-    intro = re.search(r"^#\s+.+?$(?P<body>.*?)(?=^## )", readme, re.M | re.S)
-    credits = re.search(r"^## Audio credits\s*$.*?(?=^## |\Z)", readme, re.M | re.S)
-    rows = [
+def _rows(lessons: list[Lesson]) -> str:
+    return "\n".join(
         f"| [{lesson.title}](notebooks/{lesson.notebook}) | {lesson.topics} "
         f"| {lesson.time.replace(' ', NBSP)} |"
         for lesson in lessons
-    ]
+    )
+
+
+def index_notebook(
+    readme: str, lessons: list[Lesson], deeper: list[Lesson] | None = None
+) -> nbformat.NotebookNode:
+    """The index page as a notebook of markdown cells taken from the README: its
+    introduction, the course map, the deep dives, the glossary and the audio credits."""
+    title = re.search(r"^#\s+(.+)$", readme, re.M)
+    intro = re.search(r"^#\s+.+?$(?P<body>.*?)(?=^## )", readme, re.M | re.S)
+    credits = re.search(r"^## Audio credits\s*$.*?(?=^## |\Z)", readme, re.M | re.S)
     minutes = [lesson.minutes for lesson in lessons]
     total = ""
     if all(m is not None for m in minutes):
@@ -215,7 +256,7 @@ def index_notebook(readme: str, lessons: list[Lesson]) -> nbformat.NotebookNode:
         total = f"\n\nAltogether about {hours} h {rest:02d} min."
     course = (
         "## Course map\n\n| notebook | what you learn | time |\n|---|---|---|\n"
-        + "\n".join(rows)
+        + _rows(lessons)
         + total
         + "\n\nEach page shows a notebook as it was last run: its code, its figures, its audio "
         "players and each slider explorer at its default settings. To change the code or move "
@@ -223,6 +264,14 @@ def index_notebook(readme: str, lessons: list[Lesson]) -> nbformat.NotebookNode:
     )
     cells = [f"# {title.group(1) if title else 'Course'}\n{intro['body'] if intro else ''}"]
     cells.append(course)
+    if deeper:
+        cells.append(
+            "## Going deeper\n\nDeep dives hold the rigorous material beside the core path: "
+            "measurement standards, algorithm internals, calibration. Each is linked from the "
+            "core section where its topic comes up.\n\n"
+            "| deep dive | what it adds | time |\n|---|---|---|\n" + _rows(deeper)
+        )
+    cells.append(glossary_markdown())
     if credits:
         cells.append(credits.group(0))
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(c) for c in cells])
@@ -231,46 +280,56 @@ def index_notebook(readme: str, lessons: list[Lesson]) -> nbformat.NotebookNode:
 
 
 def build(output: Path = OUTPUT, notebooks: list[Path] | None = None) -> list[Path]:
-    """Write the reading site into ``output`` (old pages removed); return the pages, index first."""
-    paths = sorted(NOTEBOOKS.glob("*.ipynb")) if notebooks is None else sorted(notebooks)
+    """Write the reading site into ``output`` (old pages removed); return the pages, index first.
+
+    ``notebooks`` defaults to the core notebooks and the deep dives (``notebooks/deeper/``);
+    a deep dive is any notebook in a ``deeper/`` folder. The pages are linked in one
+    sequence (previous, next): the core notebooks, then the deep dives.
+    """
+    paths = core_notebooks() + deep_dives() if notebooks is None else list(notebooks)
     if not paths:
         raise ValueError(f"no notebooks to build the site from (looked in {NOTEBOOKS})")
     readme = README.read_text(encoding="utf-8")
-    listed = {lesson.notebook: lesson for lesson in course_map(readme)}
+    listed = {
+        Path(lesson.notebook).name: lesson for lesson in course_map(readme) + going_deeper(readme)
+    }
     sources = {path: nbformat.read(path, as_version=4) for path in paths}
-    lessons = []
-    for path, notebook in sources.items():
+    sections: dict[bool, list[tuple[Path, Lesson]]] = {False: [], True: []}
+    for path, notebook in sorted(sources.items(), key=lambda item: item[0].name):
         lesson = listed.get(path.name)
-        if lesson is None:  # a notebook the README's course map does not list yet
-            lesson = Lesson(path.name, notebook_title(notebook, path.stem), "", "")
-        lessons.append(lesson)
+        if lesson is None:  # a notebook the README's tables do not list yet
+            folder = f"{DEEPER}/" if is_deep_dive(path) else ""
+            title = notebook_title(notebook, path.stem)
+            lesson = Lesson(f"{folder}{path.name}", title, "", "")
+        sections[is_deep_dive(path)].append((path, lesson))
     missing = sorted(set(listed) - {path.name for path in paths})
     if missing and notebooks is None:
-        print(f"note: the README's course map lists notebooks that do not exist: {missing}")
+        print(f"note: the README's tables list notebooks that do not exist: {missing}")
 
     output.mkdir(parents=True, exist_ok=True)
     for stale in output.glob("*.html"):  # a page of a notebook since renamed or removed
         stale.unlink()
     site_exporter = exporter()
     index = _link("index.html", "Course map")
+    lessons = [lesson for _, lesson in sections[False]]
+    deeper = [lesson for _, lesson in sections[True]]
+    first = (lessons or deeper)[0]
     pages = [output / "index.html"]
     _write(
         site_exporter,
-        index_notebook(readme, lessons),
+        index_notebook(readme, lessons, deeper),
         output / "index.html",
         "index",
-        {
-            "index": None,
-            "prev": None,
-            "next": _link(lessons[0].page, lessons[0].title),
-            "note": NOTE,
-        },
+        {"index": None, "prev": None, "next": _link(first.page, first.title), "note": NOTE},
+        NOTEBOOKS,
     )
-    for number, (lesson, notebook) in enumerate(zip(lessons, sources.values(), strict=True)):
+    ordered = sections[False] + sections[True]
+    for number, (path, lesson) in enumerate(ordered):
+        notebook = sources[path]
         page = copy.deepcopy(notebook)
         page.metadata["title"] = notebook_title(notebook, lesson.title)
-        before = lessons[number - 1] if number > 0 else None
-        after = lessons[number + 1] if number + 1 < len(lessons) else None
+        before = ordered[number - 1][1] if number > 0 else None
+        after = ordered[number + 1][1] if number + 1 < len(ordered) else None
         site = {
             "index": index,
             "prev": _link(before.page, before.title) if before else None,
@@ -278,7 +337,7 @@ def build(output: Path = OUTPUT, notebooks: list[Path] | None = None) -> list[Pa
             "note": NOTE,
         }
         pages.append(output / lesson.page)
-        _write(site_exporter, page, pages[-1], Path(lesson.notebook).stem, site)
+        _write(site_exporter, page, pages[-1], path.stem, site, path.parent)
     return pages
 
 
@@ -288,7 +347,8 @@ def _write(
     target: Path,
     name: str,
     site: dict[str, Any],
+    folder: Path,
 ) -> None:
-    resources = {"metadata": {"name": name, "path": str(NOTEBOOKS)}, "site": site}
+    resources = {"metadata": {"name": name, "path": str(folder)}, "site": site}
     html, _ = site_exporter.from_notebook_node(notebook, resources=resources)
     target.write_text(html, encoding="utf-8")

@@ -17,6 +17,8 @@ from nbconvert.exporters import NotebookExporter
 from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
+from editions import DEEPER, all_notebooks, is_deep_dive
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUT = ROOT / "build" / "student"
@@ -79,24 +81,32 @@ def build(
 ) -> tuple[list[Path], list[str]]:
     """Write the student edition of ``notebooks`` (all of ``notebooks/``) into ``output``.
 
-    Returns the notebooks written and the notes on markdown that names a solution.
-    Nothing is written if any notebook fails its check.
+    The deep dives (``notebooks/deeper/``) go to ``output/deeper/``, so that the links
+    between them and the core notebooks still work. Returns the notebooks written and the
+    notes on markdown that names a solution. Nothing is written if any notebook fails its
+    check.
     """
-    paths = sorted(NOTEBOOKS.glob("*.ipynb")) if notebooks is None else list(notebooks)
+    paths = all_notebooks(NOTEBOOKS) if notebooks is None else list(notebooks)
     if not paths:
         raise ValueError(f"no notebooks to build from (looked in {NOTEBOOKS})")
-    if any(path.resolve().parent == output.resolve() for path in paths):
+    if any(path.resolve().parent == _target(path, output).parent.resolve() for path in paths):
         raise ValueError(
             f"{output} holds the teacher's notebooks: write the student edition elsewhere"
         )
     editions = {path: student_notebook(path) for path in paths}
     output.mkdir(parents=True, exist_ok=True)
-    for stale in output.glob("*.ipynb"):  # a notebook since renamed or removed
-        stale.unlink()
+    for stale in [*output.glob("*.ipynb"), *(output / DEEPER).glob("*.ipynb")]:
+        stale.unlink()  # a notebook since renamed or removed
     written, notes = [], []
     for path, (notebook, notebook_notes) in editions.items():
-        target = output / path.name
+        target = _target(path, output)
+        target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
         written.append(target)
         notes += notebook_notes
     return written, notes
+
+
+def _target(path: Path, output: Path) -> Path:
+    """Where the student edition of the notebook at ``path`` goes."""
+    return output / DEEPER / path.name if is_deep_dive(path) else output / path.name

@@ -46,12 +46,15 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def lab_server(chromium, tmp_path_factory):
-    """JupyterLab on a copy of ``notebooks/`` without outputs; stopped with its kernels
-    whatever happens."""
-    from labdriver.lab_server import LabServer, copy_without_outputs, port_is_free
+    """JupyterLab on a copy of ``notebooks/`` (and ``notebooks/deeper/``) without outputs,
+    each notebook with the other recording injected after its parameters cell
+    (``other_recording.py``); stopped with its kernels whatever happens."""
+    from other_recording import copy_course_with_other_recording
+
+    from labdriver.lab_server import LabServer, port_is_free
 
     base = tmp_path_factory.mktemp("jupyterlab")
-    copy_without_outputs(sorted((ROOT / "notebooks").glob("*.ipynb")), base / "root" / "notebooks")
+    copy_course_with_other_recording(ROOT / "notebooks", base / "root" / "notebooks")
     server = LabServer(base / "root", base / "state")
     # A SIGTERM (e.g. a CI time-out) is an interruption (tests/conftest.py): the clean-up runs.
     server.start()
@@ -120,7 +123,8 @@ def notebook(request, jupyterlab, lab_server):
     from labdriver.lab_page import NotebookPage
 
     path: Path = request.cls.path
-    notebook_page = NotebookPage(jupyterlab, path, "notebooks")
+    folder = "notebooks/deeper" if path.parent.name == "deeper" else "notebooks"
+    notebook_page = NotebookPage(jupyterlab, path, folder)
     try:
         try:
             notebook_page.open()

@@ -1,9 +1,10 @@
 """Every notebook, opened, run and explored in JupyterLab in a real browser (Chromium).
 
-For each notebook in ``notebooks/`` (a test class each, so that the two pytest-xdist
-workers can share the notebooks out, each in a JupyterLab and a Chromium of its own):
-run all cells from the menu and check that
-nothing fails and that every figure and audio player of the saved notebook is
+For each notebook in ``notebooks/`` and ``notebooks/deeper/`` (a test class each, so that
+the two pytest-xdist workers can share the notebooks out, each in a JupyterLab and a
+Chromium of its own): run all cells from the menu, with the other recording
+(``SPEECH = "arctic"``, ``other_recording.py``) injected after the parameters cell, and
+check that nothing fails and that every figure and audio player of the saved notebook is
 rendered; then move the first slider of its first explorer by dragging, with the
 arrow keys and by typing into the readout, and check that the figure and the
 sound are replaced and that the slider shows its new value and unit.
@@ -17,12 +18,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from other_recording import OTHER_SPEECH, injected_code_index, missing_parameters_cell
 
 from labdriver.lab_page import saved_outputs
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+_FOLDER = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = sorted(_FOLDER.glob("*.ipynb")) + sorted((_FOLDER / "deeper").glob("*.ipynb"))
 
 #: A figure narrower or lower than this (in CSS pixels) is too small to read.
 MIN_FIGURE_WIDTH = 320
@@ -71,10 +74,18 @@ def _problems_in_cell(saved, shown) -> list[str]:
 
 
 def run_all_renders_every_output(notebook, lab_server) -> None:
-    """Run All from the menu: no errors, and every figure and player of the saved notebook shows."""
+    """Run All from the menu, on the other recording: no errors, and every figure and player
+    of the saved notebook shows."""
+    injected = injected_code_index(notebook.path)
+    assert injected is not None, missing_parameters_cell(notebook.path)
     notebook.run_all()
     saved = saved_outputs(notebook.path)
     shown = notebook.shown_cells()
+    other = shown.pop(injected)  # SPEECH = "arctic": not in the saved notebook
+    assert not other["errors"] and re.fullmatch(r"\[\d+\]:", other["prompt"].strip()), (
+        f"{notebook.path.name}: the injected cell setting SPEECH = {OTHER_SPEECH!r} did not run: "
+        f"{other}"
+    )
     assert len(shown) == len(saved), (
         f"JupyterLab shows {len(shown)} code cells, the notebook has {len(saved)}"
     )
@@ -86,7 +97,10 @@ def run_all_renders_every_output(notebook, lab_server) -> None:
     kernels = lab_server.kernel_command_lines()
     if not any(command[0] == sys.executable for command in kernels):
         problems.append(f"the kernel is not this environment's Python {sys.executable}: {kernels}")
-    assert not problems, f"{notebook.path.name} in JupyterLab:\n  " + "\n  ".join(problems)
+    assert not problems, (
+        f"{notebook.path.name} in JupyterLab, run with SPEECH = {OTHER_SPEECH!r}:\n  "
+        + "\n  ".join(problems)
+    )
 
 
 def _number(text: str) -> float | None:
@@ -251,6 +265,12 @@ def explorer_latency(notebook, record_property) -> None:
     assert not problems, "\n".join(problems)
 
 
+def _without_explorer(path: Path) -> None:
+    """Skip an explorer test for a deep dive without an explorer (a core notebook needs one)."""
+    if path.parent.name == "deeper" and not any(cell.widgets for cell in saved_outputs(path)):
+        pytest.skip(f"{path.name} is a deep dive without an explorer")
+
+
 class NotebookInJupyterLab:
     """The browser tests of the notebook at ``path``: subclassed once per notebook below."""
 
@@ -260,14 +280,17 @@ class NotebookInJupyterLab:
         run_all_renders_every_output(notebook, lab_server)
 
     def test_explorer_follows_the_slider(self, notebook):
+        _without_explorer(notebook.path)
         explorer_follows_the_slider(notebook)
 
     def test_explorer_latency(self, notebook, record_property):
+        _without_explorer(notebook.path)
         explorer_latency(notebook, record_property)
 
 
 for _path in NOTEBOOKS:
     _name = "Test" + "".join(part.title() for part in _path.stem.split("_"))  # Test01AudioEffects
+    _name += "Deeper" if _path.parent.name == "deeper" else ""
     globals()[_name] = type(
         _name, (NotebookInJupyterLab,), {"path": _path, "__doc__": f"{_path.name} in JupyterLab."}
     )

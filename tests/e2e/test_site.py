@@ -20,12 +20,12 @@ import nbformat
 import pytest
 from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
-from editions import site
+from editions import all_notebooks, site
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = all_notebooks()  # the core notebooks, then the deep dives (notebooks/deeper/)
 PAGES = ["index.html", *(f"{path.stem}.html" for path in NOTEBOOKS)]
 
 #: Loads every player's metadata (the pages say preload="none") and reports what it found.
@@ -92,7 +92,8 @@ def _expected(page: str) -> dict[str, int]:
     counts = {"images": 0, "players": 0, "formulas": 0}
     if page == "index.html":
         return counts
-    notebook = nbformat.read(ROOT / "notebooks" / page.replace(".html", ".ipynb"), as_version=4)
+    (path,) = [path for path in NOTEBOOKS if f"{path.stem}.html" == page]
+    notebook = nbformat.read(path, as_version=4)
     formulas = []
 
     class Counter(site.MathMLRenderer):
