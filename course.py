@@ -104,7 +104,7 @@ def lab(arguments: list[str]) -> int:
 
 def test_commands(python: str, arguments: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """The lint command and the pytest command that ``test`` runs (``benchmarks`` times them)."""
-    checked = ["course.py", "helpers", "tests", "notebooks", "benchmarks", "editions"]
+    checked = ["course.py", "helpers", "labdriver", "tests", "notebooks", "benchmarks", "editions"]
     lint = [python, "-m", "ruff", "check", *checked]
     return lint, [python, "-m", "pytest", *arguments]
 
