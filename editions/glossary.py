@@ -53,10 +53,11 @@ N03 = "03_resampling_sine_sweeps.ipynb"
 N04 = "04_spectrogram_griffinlim_mfcc.ipynb"
 N05 = "05_augmentation_pipeline.ipynb"
 
-LOADING = "1 · Loading and saving audio with `soundfile`"
-LEVELS = "Levels in dBFS, one convention for the whole course"
-RATE_STEP = "3 · Step 0: one channel at 16 kHz, and what `rate` removes"
-REVERB_STEP = "7 · Step 4: reverb by convolution"
+LOADING = "1 · Loading and saving with `soundfile`"
+LEVELS = "2 · Levels in dBFS"
+RATE_STEP = "3 · Step 0: one channel at 16 kHz"
+FILTER_STEP = "4 · Step 1: a low-pass filter at 300 Hz"
+REVERB_STEP = "6 · Step 3: reverb by convolution"
 
 #: The terms, in the order a learner meets them.
 TERMS: tuple[Term, ...] = (
@@ -69,7 +70,7 @@ TERMS: tuple[Term, ...] = (
     Term(
         "low-pass filter",
         N01,
-        "2 · From sox effects to torch",
+        RATE_STEP,
         "A filter that keeps frequencies below a cut-off and attenuates those above it.",
         text="low-pass",
     ),
@@ -82,7 +83,7 @@ TERMS: tuple[Term, ...] = (
     Term(
         "impulse response",
         N01,
-        REVERB_STEP,
+        FILTER_STEP,
         "What a system (a filter, a room) outputs for a single click; it describes the system.",
     ),
     Term(
