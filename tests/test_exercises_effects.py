@@ -231,3 +231,73 @@ def test_echo_test_rejects_a_test_blind_to_the_sign():
     verdict = exercises.check_echo_test(unsigned)
     assert not verdict
     assert "inverted" in repr(verdict)
+
+
+def test_change_speed_rejects_a_resampler_that_over_filters():
+    """A low-pass far below Nyquist kills every alias, and the top of the band with it."""
+
+    def over_filtering(waveform, sample_rate, factor):
+        return AF.resample(
+            waveform,
+            round(sample_rate * factor),
+            sample_rate,
+            lowpass_filter_width=64,
+            rolloff=0.5,
+            resampling_method="sinc_interp_kaiser",
+            beta=12.0,
+        )
+
+    verdict = exercises.check_change_speed(over_filtering)
+    assert not verdict
+    assert "5.6 kHz tone to 7 kHz" in repr(verdict)
+
+
+def test_echo_rejects_an_echo_that_overwrites_the_direct_sound():
+    def overwrite(waveform, sample_rate, delay_s, decay):
+        delay = round(delay_s * sample_rate)
+        output = torch.nn.functional.pad(waveform, (0, delay))
+        output[..., delay:] = decay * waveform
+        return output
+
+    verdict = exercises.check_echo(overwrite)
+    assert not verdict
+    assert "add the delayed copy" in repr(verdict)
+
+
+def test_echo_rejects_a_hard_coded_sample_rate():
+    def fixed_rate(waveform, sample_rate, delay_s, decay):
+        return exercises.solution_echo(waveform, 16_000, delay_s, decay)
+
+    verdict = exercises.check_echo(fixed_rate)
+    assert not verdict
+    assert "44.1 kHz" in repr(verdict)
+
+
+def test_echo_rejects_an_echo_of_the_first_channel_only():
+    def first_channel(waveform, sample_rate, delay_s, decay):
+        return exercises.solution_echo(waveform[:1], sample_rate, delay_s, decay)
+
+    verdict = exercises.check_echo(first_channel)
+    assert not verdict
+    assert "channels" in repr(verdict)
+
+
+def test_echo_test_rejects_a_test_that_compares_with_the_reference():
+    def compares_with_solution(echo):
+        noise = torch.randn(1, 64_000, generator=torch.Generator().manual_seed(0))
+        expected = exercises.solution_echo(noise, 16_000, 0.25, 0.5)
+        assert torch.allclose(echo(noise, 16_000, 0.25, 0.5), expected, atol=1e-6)
+
+    verdict = exercises.check_echo_test(compares_with_solution)
+    assert not verdict
+    assert "noise at -60 dB" in repr(verdict)
+
+
+def test_echo_test_reports_an_error_that_is_not_an_assert():
+    def crashes(echo):
+        output = echo(torch.randn(1, 64_000), 16_000, 0.25, 0.5)
+        output.no_such_method()
+
+    verdict = exercises.check_echo_test(crashes)
+    assert not verdict
+    assert "stopped with AttributeError" in repr(verdict)

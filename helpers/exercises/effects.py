@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 import scipy.signal
 import torch
 import torchaudio.functional as AF
@@ -105,6 +106,8 @@ def check_single_pole_lowpass(learner: Callable) -> Verdict:
 
 #: Worst alias allowed (dB re. the tone) for a tone sped past the Nyquist frequency.
 _ALIAS_LIMIT_DB = -40.0
+#: Largest level change (dB) allowed for a tone that must pass.
+_PASS_BAND_DB = 0.5
 
 
 def solution_change_speed(waveform: torch.Tensor, sample_rate: int, factor: float) -> torch.Tensor:
@@ -159,13 +162,23 @@ def _verify_no_aliases(learner: Callable) -> None:
             "asked). AF.resample's default low-pass is too gentle for this (and interpolating "
             "between samples is not resampling): ask AF.resample for a longer, steeper filter."
         )
+    # Speed 1.25 moves 5.6 kHz to 7 kHz, below Nyquist: it must keep its level, so a
+    # low-pass that also removes the top of the band (over-filtering) is not an answer.
+    survivor = tone_level_db(learner(_tone(5600.0), _RATE, 1.25), _RATE, 7000.0) - _TONE_DB
+    assert abs(survivor) < _PASS_BAND_DB, (
+        f"speed 1.25 moves a 5.6 kHz tone to 7 kHz, below the Nyquist frequency (8 kHz): it "
+        f"should keep its level (within {_PASS_BAND_DB} dB), yours is at {survivor:+.2f} dB. "
+        "Your low-pass cuts into the band it must keep: put its cut-off (rolloff) close to "
+        "the Nyquist frequency and make it steep with a longer filter."
+    )
     # Speed 0.8 moves 3 kHz to 2.4 kHz; the level must stay, and interpolating from
     # 12.8 kHz to 16 kHz must not leave an image at 12.8 - 2.4 = 10.4 kHz (seen at 5.6 kHz).
     result = learner(_tone(3000.0), _RATE, 0.8)
     kept = tone_level_db(result, _RATE, 2400.0) - _TONE_DB
     image = tone_level_db(result, _RATE, 5600.0) - _TONE_DB
-    assert abs(kept) < 0.3 and image < -40.0, (
-        f"speed 0.8 should turn a 3 kHz tone into 2.4 kHz at the same level (within 0.3 dB); "
+    assert abs(kept) < _PASS_BAND_DB and image < _ALIAS_LIMIT_DB, (
+        f"speed 0.8 should turn a 3 kHz tone into 2.4 kHz at the same level (within "
+        f"{_PASS_BAND_DB} dB); "
         f"yours is at {kept:+.2f} dB, with an image at 5.6 kHz of {image:.2f} dB (at most -40 dB "
         "is asked; a resampler's low-pass filter keeps the tone and removes the image, "
         "interpolation between samples does not)."
@@ -187,27 +200,59 @@ def solution_echo(
     return output
 
 
-def _verify_echo(learner: Callable) -> None:
+def _expected_echo(waveform: torch.Tensor, delay: int, decay: float) -> torch.Tensor:
+    """The echo computed independently, in float64 numpy."""
+    signal = waveform.double().numpy()
+    output = np.zeros((*signal.shape[:-1], signal.shape[-1] + delay))
+    output[..., : signal.shape[-1]] += signal
+    output[..., delay:] += decay * signal
+    return torch.from_numpy(output)
+
+
+def _echo_cases() -> list[tuple[str, torch.Tensor, int, float, float]]:
+    """(what, signal, rate, delay_s, decay): delays longer and shorter than the signal."""
     impulse = torch.zeros(1, 1000)
     impulse[0, 0] = 1.0
-    delay_s, decay = 0.25, 0.5
-    delay = round(delay_s * _RATE)
-    result = learner(impulse, _RATE, delay_s, decay)
-    assert isinstance(result, torch.Tensor) and result.ndim == 2, (
-        "return a (channels, frames) torch.Tensor"
-    )
-    assert result.shape[-1] == impulse.shape[-1] + delay, (
-        f"the output should be longer by the delay ({delay} samples) so the echo is not cut "
-        f"off: expected {impulse.shape[-1] + delay} frames, got {result.shape[-1]}"
-    )
-    peaks = torch.nonzero(result[0].abs() > 1e-6).flatten().tolist()
-    assert peaks == [0, delay], (
-        f"an impulse should come out as two spikes, at samples 0 and {delay}; yours has "
-        f"non-zero samples at {peaks[:5]}"
-    )
-    assert abs(float(result[0, delay]) - decay) < 1e-6 and abs(float(result[0, 0]) - 1) < 1e-6, (
-        f"the direct sound should keep its level (1.0) and the echo be scaled by decay={decay}"
-    )
+    stereo = 0.1 * torch.randn(2, 4410, generator=torch.Generator().manual_seed(3))
+    return [
+        ("a click (1000 samples at 16 kHz)", impulse, _RATE, 0.25, 0.5),
+        ("mono noise at 16 kHz", _noise(0.25), _RATE, 0.01, 0.5),
+        ("stereo noise at 44.1 kHz", stereo, 44_100, 0.02, 0.7),
+    ]
+
+
+def _verify_echo(learner: Callable) -> None:
+    for what, signal, rate, delay_s, decay in _echo_cases():
+        delay = round(delay_s * rate)
+        result = learner(signal.clone(), rate, delay_s, decay)
+        assert isinstance(result, torch.Tensor) and result.ndim == 2, (
+            "return a (channels, frames) torch.Tensor"
+        )
+        assert result.shape[0] == signal.shape[0], (
+            f"for {what} the output should keep all {signal.shape[0]} channels, "
+            f"got {result.shape[0]}: delay every channel, not only the first"
+        )
+        assert result.shape[-1] == signal.shape[-1] + delay, (
+            f"for {what} a delay of {delay_s} s is round({delay_s} * {rate}) = {delay} samples "
+            f"(use the sample_rate argument): the output should be longer by the delay, "
+            f"{signal.shape[-1]} + {delay} = {signal.shape[-1] + delay} frames, so the echo is "
+            f"not cut off; got "
+            f"{result.shape[-1]}"
+        )
+        expected = _expected_echo(signal, delay, decay)
+        error = float((result.double() - expected).abs().max())
+        if delay < signal.shape[-1]:
+            overwritten = expected.clone()
+            overwritten[..., delay:] = decay * signal.double()
+            assert not torch.allclose(result.double(), overwritten, atol=1e-5), (
+                f"for {what} (a delay of {delay} samples, shorter than the signal) the echo "
+                "replaces the direct sound where they overlap: add the delayed copy (+=)"
+            )
+        assert error < 1e-5, (
+            f"for {what} with delay_s={delay_s}, decay={decay}, the output differs from "
+            f"x[n] + decay * x[n - {delay}] by up to {error:.3g} (at most 1e-5 is allowed): "
+            "keep the direct sound at its level and add the copy scaled by decay"
+        )
 
 
 def check_echo(learner: Callable) -> Verdict:
@@ -261,25 +306,47 @@ _BROKEN_ECHOES = {
 }
 
 
+def _echo_with_noise_floor(waveform, sample_rate, delay_s, decay):
+    """A correct echo with its own noise at -60 dB re. its RMS, as a recording would have:
+    a test that compares with the reference's output sample by sample fails it."""
+    output = _echo_by_convolution(waveform, sample_rate, delay_s, decay)
+    generator = torch.Generator().manual_seed(2024)
+    floor = torch.randn(output.shape, generator=generator, dtype=output.dtype)
+    return output + 1e-3 * output.pow(2).mean().sqrt() * floor
+
+
+def _run_learner_test(learner: Callable, echo: Callable, name: str) -> str | None:
+    """None if the learner's test passes ``echo``, the message if one of its asserts fails;
+    any other error becomes a verdict that names it."""
+    try:
+        learner(echo)
+    except AssertionError as error:
+        return assert_message(error)
+    except NotImplementedError:
+        raise
+    except Exception as error:  # the learner's code: report it, do not crash
+        raise AssertionError(
+            f"your test stopped with {type(error).__name__} ({error}) on {name}, before "
+            "reaching an assert. Run it on exercises.solution_echo to find the line."
+        ) from None
+    return None
+
+
 def _verify_echo_test(learner: Callable) -> None:
     for name, correct in (
         ("the reference echo", solution_echo),
         ("an echo written as a convolution", _echo_by_convolution),
+        ("an echo with its own noise at -60 dB", _echo_with_noise_floor),
     ):
-        try:
-            learner(correct)
-        except AssertionError as error:
-            raise AssertionError(
-                f"your test fails on a correct echo ({name}, delay 0.25 s, decay 0.5): "
-                f"{assert_message(error)}. Hint: at the echo's lag the output's "
-                "autocorrelation is decay / (1 + decay**2) times its value at lag 0."
-            ) from None
+        failure = _run_learner_test(learner, correct, f"a correct echo ({name})")
+        assert failure is None, (
+            f"your test fails on a correct echo ({name}, delay 0.25 s, decay 0.5): {failure}. "
+            "Measure from the output alone (do not compare with solution_echo's output), on "
+            "about 4 s of noise. Hint: at the echo's lag the output's autocorrelation is "
+            "decay / (1 + decay**2) times its value at lag 0."
+        )
     for name, broken in _BROKEN_ECHOES.items():
-        try:
-            learner(broken)
-        except AssertionError:
-            continue
-        raise AssertionError(
+        assert _run_learner_test(learner, broken, name) is not None, (
             f"your test passes {name}. Measure the delay to the sample and the decay to "
             "a few hundredths, and assert both."
         )
