@@ -24,7 +24,7 @@ import torch
 import torchaudio.transforms as T
 
 from .assets import asset_path
-from .validation import as_waveform, check_count, check_sample_rate
+from .validation import as_waveform, check_count
 
 __all__ = [
     "CLIP_FRAMES",
@@ -178,8 +178,8 @@ def add_noise_at_snr(
 class LogMel(torch.nn.Module):
     """40 log-mel bands (notebook 04), each band's mean over time removed.
 
-    Input ``(clips, frames)`` at 8 kHz; output ``(clips, 40, frames // 80 + 1)``:
-    25 ms windows (``n_fft`` 200 zero-padded to 256), 10 ms hop, levels in dB. Removing each
+    Input ``(clips, frames)`` at 8 kHz; output ``(clips, 40, frames // 128 + 1)``:
+    32 ms windows (``n_fft`` 256), 16 ms hop, 20-4000 Hz, levels in dB. Removing each
     band's mean takes away a fixed spectral tilt (a microphone's, a phone line's), the
     log-mel form of cepstral mean normalisation.
     """
@@ -199,7 +199,7 @@ class LogMel(torch.nn.Module):
 class DigitNet(torch.nn.Module):
     """A small 1-D CNN over log-mel frames: three convolutions, global max-pool, 10 logits.
 
-    Input ``(clips, n_mels, frames)``; output logits ``(clips, 10)``. About 48 k weights.
+    Input ``(clips, n_mels, frames)``; output logits ``(clips, 10)``. About 17 k weights.
     """
 
     def __init__(self, n_mels: int = 40, width: int = 32) -> None:
@@ -309,7 +309,7 @@ def wilson_interval(correct: int, total: int, *, z: float = 1.96) -> tuple[float
     centre = (share + z * z / (2 * total)) / (1 + z * z / total)
     half = z / (1 + z * z / total) * math.sqrt(share * (1 - share) / total
                                                + z * z / (4 * total * total))
-    return centre - half, centre + half
+    return max(0.0, centre - half), min(1.0, centre + half)  # round-off at 0 and 1
 
 
 def bootstrap_interval(
@@ -325,10 +325,3 @@ def bootstrap_interval(
     low, high = np.percentile(means.mean(axis=1), [2.5, 97.5])
     return float(low), float(high)
 
-
-def check_rate(sample_rate: int) -> int:
-    """The digits' rate, or ``ValueError`` for audio at another rate."""
-    if check_sample_rate(sample_rate) != SAMPLE_RATE:
-        raise ValueError(f"the digit models take {SAMPLE_RATE} Hz audio, got {sample_rate} Hz: "
-                         "resample it first (torchaudio.functional.resample)")
-    return SAMPLE_RATE
