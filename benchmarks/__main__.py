@@ -22,6 +22,7 @@ SECTIONS = (
     "resamplers",
     "griffinlim",
     "pipeline",
+    "training",
 )
 
 NOTEBOOK_TARGET = Target(20.0, "<= 20 s execution")
@@ -313,6 +314,10 @@ def main(argv: list[str]) -> int:
         griffinlim_section(table, arguments.quick)
     if "pipeline" in wanted:
         pipeline_section(table, arguments.quick)
+    if "training" in wanted:
+        from .training import section as training_section
+
+        training_section(table, arguments.quick)
     verdicts = table.verdicts()
     missed = [f"{name} ({target})" for name, target, verdict in verdicts if verdict == "missed"]
     table.header.append(f"benchmark took {format_seconds(time.perf_counter() - start)}")

@@ -137,6 +137,15 @@ REGISTRY: dict[str, Asset] = {
             "clean read speech by a second speaker (US English), 16 kHz mono, 4.0 s",
             "CMU ARCTIC licence, Carnegie Mellon University (_assets/CMU_ARCTIC_COPYING.txt)",
         ),
+        Asset(
+            "digits",
+            "fsdd-recordings.zip",
+            "9d1623b3b9e12ff3306d640b6d7c20f88968c89469a6f3a41da570f95b529fb0",
+            None,
+            "Free Spoken Digit Dataset: 3,000 WAV files in one zip, 8 kHz mono, 6 speakers "
+            "x 10 digits x 50 (read with helpers.digits, never unpacked)",
+            "CC BY-SA 4.0, Free Spoken Digit Dataset (FSDD), Zohar Jackson et al.",
+        ),
     )
 }
 
