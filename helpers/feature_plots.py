@@ -44,7 +44,7 @@ def plot_feature(
 ) -> AxesImage | QuadMesh:
     """Show a precomputed matrix: a spectrogram, mel spectrogram or MFCC.
 
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §5, §7; 05 · Augmentation at training time, §6.
+    Used in: 04b · Inside the inverses and the features, §5; 05 · Augmentation at training time, §6.
 
     Parameters
     ----------
@@ -196,7 +196,7 @@ def plot_mel_spectrogram(
 ) -> AxesImage | QuadMesh:
     """Draw a mel spectrogram (already in dB) against time and frequency.
 
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §4, §6, §7.
+    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §4, §6; 04b, §5.
 
     Parameters
     ----------

@@ -42,6 +42,12 @@ def test_mel_to_hz_rejects_natural_exponential_and_forgotten_one():
     assert not features.check_mel_to_hz_htk(lambda mel: 1.0)
 
 
+def test_mel_to_hz_accepts_the_natural_log_form():
+    """700 (exp(m / 1127) - 1) is the same scale with its constant rounded: accepted."""
+    natural_log_form = lambda mel: 700.0 * (np.exp(np.asarray(mel) / 1127.0) - 1.0)  # noqa: E731
+    assert features.check_mel_to_hz_htk(natural_log_form)
+
+
 def test_mel_to_hz_solution_inverts_librosa():
     import librosa
 
