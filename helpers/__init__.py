@@ -25,6 +25,8 @@ attached to the package, so ``from helpers import noise`` (or ``helpers.noise``)
 ``helpers.spectral``        STFT windows, Griffin-Lim, mel scales
 ``helpers.assets``          the recordings the course uses
 ``helpers.augment``         augmentation at training time: codecs, loudness, rooms, chain, data
+``helpers.digits``          the spoken-digit data set, log-mel features, a small CNN, intervals
+``helpers.robustness``      training regimes and held-out test conditions (notebook 06)
 ==========================  ====================================================================
 
 **The display layer** (``helpers.display``: how figures and sound are shown, and kept
@@ -44,6 +46,7 @@ from . import (
     assets,
     augment,
     decay,
+    digits,
     display,
     effects,
     feature_plots,
@@ -56,6 +59,7 @@ from . import (
     noise_floor,
     plots,
     resampling,
+    robustness,
     room,
     spectral,
     stats,
@@ -108,6 +112,7 @@ __all__ = [
     "augment",
     "average_spectrum",
     "decay",
+    "digits",
     "display",
     "dominant_frequency",
     "effects",
@@ -136,6 +141,7 @@ __all__ = [
     "redraw",
     "register",
     "resampling",
+    "robustness",
     "rms_dbfs",
     "room",
     "save_audio",
