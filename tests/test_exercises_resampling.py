@@ -119,3 +119,10 @@ def test_assert_aliasing_checker():
         ex.solution_assert_aliasing(resample, orig_rate, new_rate, limit_db)
 
     assert rejected(ex.check_assert_aliasing(no_return), "return")
+
+
+def test_assert_aliasing_messages_are_whole_sentences_with_rounded_levels():
+    verdict = repr(ex.check_assert_aliasing(_naive(np.max, message=False)))
+    assert "it reads: 'too loud'" in verdict
+    assert "-17.8 dB" in verdict and "-17.7586" not in verdict
+    assert "span_s=0.01" in repr(ex.check_assert_aliasing(_naive(np.mean)))
