@@ -37,7 +37,7 @@ def plot_kernel(
 ) -> Line2D:
     """Draw a kernel against time in ms, scaled to its peak (call again to overlay).
 
-    Used in: 03 · Resampling, §4.
+    Used in: 03 · Resampling, §3 (through compare_kernels).
 
     Parameters
     ----------
@@ -94,7 +94,7 @@ def plot_kernel_response(
 ) -> Line2D:
     """Draw a kernel's frequency response in dB, with a dashed line at the new Nyquist.
 
-    Used in: 03 · Resampling, §4.
+    Used in: 03 · Resampling, §3 (through compare_kernels).
 
     Nothing is drawn at a floor: the axes show -160 to 5 dB, a deeper response runs off
     their bottom edge, and the caller may zoom with ``ax.set_ylim``.

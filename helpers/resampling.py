@@ -72,10 +72,13 @@ class ResamplingQuality:
     transition_hz : float
         ``stop_hz - edge_hz`` (to the end of the sweep if ``stop_hz`` is ``inf``).
 
-    Every reading has a floor set by the sweep's speed (while a kernel responds, the sweep
-    moves on): the mean alias of a 1.5 s sweep cannot go much below -90 dB, its worst
-    alias below about -135 dB; a 15 s sweep (``log_sweep(rate, 15.0, fade_s=0.05)``)
-    reaches below -180 dB.
+    No reading has a fixed floor: near the transition band the output still rings with the
+    pass band's last, loud frequencies while the sweep moves on (the resampler's own
+    transition band, smeared in time), so a fast sweep reads too high there (soxr VHQ:
+    about -135 dB on a 1.5 s sweep, -179 dB exactly), and the mean, gated from the new
+    Nyquist frequency on, is dominated by it. The 1/48-octave window can also read a few dB
+    below a side lobe's peak. Rank resamplers by the exact response
+    (:func:`helpers.kernels.response_quality`); notebook 03a compares the two.
     """
 
     aliasing_db: float
@@ -100,7 +103,7 @@ def measure_resampling(
 ) -> ResamplingQuality:
     """Aliasing, pass-band loss and transition width of a downsampler, from its swept output.
 
-    Used in: 03 · Resampling, §1, §2, §3, §4, §6.
+    Used in: 03 · Resampling, §6 (the explorer); 03a · Measuring a resampler, §2.
 
     ``output`` is the resampler applied to ``sweep.waveform`` (from ``sweep.sample_rate``
     to ``output_rate``, which must be lower than twice the sweep's last frequency).
@@ -170,7 +173,7 @@ def quality_table(results: dict[str, ResamplingQuality]) -> str:
     """A text table of measured qualities, one row per name: the worst and the mean alias
     and the loss to 0.1 dB, frequencies to 10 Hz (the values are deterministic).
 
-    Used in: 03 · Resampling, §2, §3.
+    Used in: no notebook since 03 was rebuilt (the tests).
     """
     if not results:
         raise ValueError("results is empty: pass {name: measure_resampling(...)}")
@@ -210,7 +213,7 @@ def plot_gain(
 ) -> Line2D:
     """Gain of a resampler against the input frequency (log axis), read from its swept output.
 
-    Used in: 03 · Resampling, §3.
+    Used in: 03 · Resampling, §6 (through draw_resampling).
 
     Above the new Nyquist frequency (shaded unless ``mark_aliased`` is false) every
     bit of the curve is aliasing: the level at which that input frequency comes back,
@@ -274,7 +277,7 @@ def reference_resamplers(
     """The resamplers notebook 03 compares, each mapping ``(batch, frames)`` at
     ``orig_rate`` (a tensor or an array) to an array ``(batch, frames')`` at ``new_rate``.
 
-    Used in: 03 · Resampling, §4.
+    Used in: 03 · Resampling, §4; 03a · Measuring a resampler.
 
     torchaudio's defaults and its :data:`LONG_KAISER` setting; soxr HQ and VHQ (soxr takes
     ``(frames, channels)``, so the batch goes in and out transposed); scipy's
@@ -335,7 +338,7 @@ def device_aliasing_db(
     """The worst alias of a float32 ``torchaudio.transforms.Resample`` run on ``device``,
     measured on that device's own output (its kernel probed there, :func:`probe_response`).
 
-    Used in: 03 · Resampling, §5.
+    Used in: no notebook since 03 was rebuilt (03a says what to measure on a GPU).
 
     ``fp32_precision`` (``"tf32"`` or ``"ieee"``) sets cuDNN's float32 convolutions for the
     measurement (``torch.backends.cudnn.conv.fp32_precision``) and restores it after;

@@ -107,7 +107,7 @@ def log_sweep(
 ) -> Sweep:
     """A sine sweep whose frequency rises exponentially from ``f_start`` to ``f_end``.
 
-    Used in: 03 · Resampling, §1, §2, §3.
+    Used in: 03 · Resampling, §1-§3, §6; 03a · Measuring a resampler, §2.
 
     The phase is the integral of the instantaneous frequency
     ``f(t) = f_start * k**(t/T)`` with ``k = f_end / f_start``:
@@ -203,7 +203,7 @@ def zero_crossing_frequency(
 ) -> float:
     """Mean frequency (Hz) of a tone between ``start_s`` and ``stop_s``, from its zero crossings.
 
-    Used in: 03 · Resampling, §1, §2.
+    Used in: 03 · Resampling, §2.
 
     Each crossing is located between two samples by linear interpolation; a sinusoid
     crosses zero twice per cycle, so the count of crossings, less one, over twice the
@@ -322,7 +322,7 @@ def compare_sweeps(
     shared frequency axis, no colour bars, the new Nyquist frequency dashed), each titled
     ``titles[name]`` or its name. Returns the figure.
 
-    Used in: 03 · Resampling, §3.
+    Used in: no notebook since 03 was rebuilt (the tests).
     """
     if not outputs:
         raise ValueError("outputs is empty: pass {name: resampled sweep}")

@@ -119,3 +119,22 @@ def test_assert_aliasing_checker():
         ex.solution_assert_aliasing(resample, orig_rate, new_rate, limit_db)
 
     assert rejected(ex.check_assert_aliasing(no_return), "return")
+
+
+def test_assert_aliasing_messages_are_whole_sentences_with_rounded_levels():
+    verdict = repr(ex.check_assert_aliasing(_naive(np.max, message=False)))
+    assert "it reads: 'too loud'" in verdict
+    assert "-17.8 dB" in verdict and "-17.7586" not in verdict
+    assert "span_s=0.01" in repr(ex.check_assert_aliasing(_naive(np.mean)))
+
+
+def test_assert_aliasing_rejects_a_band_reaching_into_the_images():
+    """Measuring up to the common rate's Nyquist frequency reads the images' leak."""
+    def to_common_nyquist(resample, orig_rate, new_rate, limit_db):
+        freqs_hz, gain_db = _gain(resample, orig_rate, new_rate, True)
+        level = float(gain_db[freqs_hz >= 1.02 * new_rate / 2].max())
+        if level > limit_db:
+            raise AssertionError(f"worst alias {level:.1f} dB")
+        return level
+
+    assert rejected(ex.check_assert_aliasing(to_common_nyquist), "images")

@@ -1,0 +1,56 @@
+"""Facts notebook 03 and its deep dive 03a state in their prose, kept true here rather than
+asserted in the lessons."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torchaudio.functional as AF
+import torchaudio.transforms as T
+
+from helpers import kernels, resampling
+
+
+def _worst(resample, orig_rate=48_000, new_rate=32_000):
+    response = kernels.probe_response(resample, orig_rate, new_rate)
+    return kernels.response_quality(*response, orig_rate=orig_rate, new_rate=new_rate)
+
+
+def test_seven_kilohertz_sampled_at_eight_gives_the_samples_of_one():
+    """Section 1: a cosine at fs - f has exactly the samples of a cosine at f."""
+    instants = np.arange(64) / 8000
+    assert np.allclose(np.cos(2 * np.pi * 7000 * instants), np.cos(2 * np.pi * 1000 * instants))
+
+
+def test_transform_and_functional_give_the_same_samples():
+    """Section 2: T.Resample and AF.resample do the same work (one builds the kernel once)."""
+    signal = torch.randn(2, 4800, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    transform = T.Resample(48_000, 32_000, dtype=torch.float64)
+    assert torch.equal(transform(signal), AF.resample(signal, 48_000, 32_000))
+
+
+def test_kernel_size_formula_and_the_coprime_example():
+    """Section 5: the formula matches torchaudio's kernels; 16001 -> 16000 needs ~1 GB."""
+    def weights(orig_rate, new_rate, width=6, rolloff=0.99):
+        divisor = math.gcd(orig_rate, new_rate)
+        orig, new = orig_rate // divisor, new_rate // divisor
+        return new * (2 * math.ceil(width * orig / (min(orig, new) * rolloff)) + orig)
+
+    for orig, new in ((44_100, 16_000), (48_000, 32_000), (44_100, 48_000)):
+        assert weights(orig, new) == T.Resample(orig, new).kernel.numel()
+    assert weights(48_000, 32_000, 64, 0.95) == T.Resample(
+        48_000, 32_000, lowpass_filter_width=64, rolloff=0.95
+    ).kernel.numel()
+    assert 4 * weights(16_001, 16_000) > 1e9  # float32 bytes
+
+
+def test_parameter_levels_quoted_in_section_3_and_4():
+    """Sections 3 and 4 quote these exact worst aliases (dB, beyond the 2 % guard band)."""
+    defaults = _worst(lambda x: AF.resample(x, 48_000, 32_000))
+    long_kaiser = _worst(lambda x: AF.resample(x, 48_000, 32_000, **resampling.LONG_KAISER))
+    assert -9 < defaults.aliasing_db < -7 and 2 < defaults.passband_loss_db < 3
+    assert -92 < long_kaiser.aliasing_db < -90
+    soxr_hq = _worst(resampling.reference_resamplers(48_000, 32_000)["soxr HQ"])
+    assert soxr_hq.aliasing_db < -125 and soxr_hq.edge_hz > 14_800
