@@ -145,6 +145,12 @@ TERMS: tuple[Term, ...] = (
         "The energy of the direct sound against that of the room's reflections, in dB.",
     ),
     Term(
+        "C50",
+        N02,
+        "Direct-to-reverberant ratio",
+        "The energy of the first 50 ms of a room's response against the rest, in dB.",
+    ),
+    Term(
         "sampling",
         N03,
         "1 · Sampling and aliasing",

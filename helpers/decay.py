@@ -162,7 +162,7 @@ def estimate_rt60(
 ) -> float:
     """Reverberation time (s) from the energy decay curve, extrapolated to 60 dB.
 
-    Used in: 01 · Audio effects, §7; 02 · Noise and reverberation, §4.
+    Used in: 01 · Audio effects, §7; 02a · Measuring a room, §2, §4.
 
     A straight line is fitted (least squares) to the decay curve between the two
     levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
@@ -226,7 +226,8 @@ def analyse_decay(
 ) -> DecayAnalysis:
     """Schroeder's energy decay curve of a response, with T20 and T30 line fits.
 
-    Used in: 02 · Noise and reverberation, §4, §5, §6; 05 · Augmentation at training time, §4.
+    Used in: 02 · Noise and reverberation, §4; 02a · Measuring a room, §4, §5, §6; 05 ·
+    Augmentation at training time, §4.
 
     Parameters
     ----------
@@ -278,7 +279,7 @@ def plot_energy_decay(
 ) -> Line2D:
     """Draw the energy decay curve with its T20/T30 line fits and the noise-floor cut.
 
-    Used in: 02 · Noise and reverberation, §4.
+    Used in: 02 · Noise and reverberation, §4; 02a · Measuring a room, §4.
 
     Each fit is drawn as a dashed line extended to -60 dB, with dots where the curve
     crosses the fit range's two levels; the legend gives its RT60. The analysis

@@ -49,7 +49,7 @@ def single_pole_lowpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float)
 def highpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.Tensor:
     """4th-order Butterworth high-pass filter (two biquads), computed in float64.
 
-    Used in: 02 · Noise and reverberation, §3, §4.
+    Used in: 02a · Measuring a room, §1, §4, §5.
 
     The attenuation grows by 24 dB per octave below ``cutoff_hz`` (-3 dB there).
     Returns a tensor of the input's dtype (float64 for a numpy array).
@@ -69,7 +69,7 @@ def highpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.T
 def fft_convolve(waveform: torch.Tensor, impulse_response: torch.Tensor) -> torch.Tensor:
     """Full linear convolution along the last axis, through an FFT of a fast length.
 
-    Used in: 02 · Noise and reverberation, §3, §6; 05 · Augmentation at training time, §4.
+    Used in: 05 · Augmentation at training time, §4.
 
     The same result as ``torchaudio.functional.fftconvolve`` (``mode="full"``:
     ``N + M - 1`` samples), to float rounding. That function transforms exactly

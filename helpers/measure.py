@@ -37,7 +37,7 @@ __all__ = [
 def peak_dbfs(waveform: ArrayLike) -> float:
     """Largest absolute sample in dB relative to full scale (1.0 reads 0 dBFS).
 
-    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §3; 05 · Augmentation at
+    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1; 05 · Augmentation at
     training time, §2, §11.
 
     Examples
@@ -54,7 +54,8 @@ def peak_dbfs(waveform: ArrayLike) -> float:
 def rms_dbfs(waveform: ArrayLike) -> float:
     """Root-mean-square level over all channels, in dBFS (a full-scale square wave reads 0).
 
-    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §2, §3, §5.
+    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §3, §5; 02a · Measuring
+    a room, §1.
 
     Examples
     --------
@@ -187,7 +188,7 @@ def average_spectrum(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Long-term average power spectrum (Welch's method, Hann window, 75 % overlap).
 
-    Used in: 01 · Audio effects, §4; 02 · Noise and reverberation, §1, §5, §6; 05 · Augmentation at
+    Used in: 01 · Audio effects, §4; 02 · Noise and reverberation, §1; 05 · Augmentation at
     training time, §1, §5.
 
     Channels are averaged. Returns ``(freqs in Hz, power in dB)``.
@@ -216,7 +217,7 @@ def transfer_db(
 ) -> np.ndarray:
     """Gain of a linear effect at given frequencies, read from the two average spectra.
 
-    Used in: 01 · Audio effects, §4; 02 · Noise and reverberation, §5.
+    Used in: 01 · Audio effects, §4.
 
     ``after`` must be the effect applied to ``before`` at the same sample rate.
     Returns the ratio of their average power spectra in dB at each frequency
@@ -240,8 +241,8 @@ def dominant_frequency(
 ) -> float:
     """Frequency (Hz) of the strongest peak of the average spectrum between f_min and f_max.
 
-    Used in: 01 · Audio effects, §3, §6, §9; 02 · Noise and reverberation, §1; 05 · Augmentation at
-    training time, §3.
+    Used in: 01 · Audio effects, §3, §6, §9; 02 · Noise and reverberation, §1; 05 ·
+    Augmentation at training time, §3.
 
     The peak is refined by fitting a parabola through the three bins around it (in dB),
     which is accurate to a small fraction of a bin for a steady tone.
@@ -349,7 +350,7 @@ def active_speech_level(
 ) -> tuple[float, float]:
     """Active speech level (ITU-T P.56, method B) and activity of a mono clip.
 
-    Used in: 02 · Noise and reverberation, §1, §2.
+    Used in: tests (notebook 02, §1, defines the active speech level in prose).
 
     The magnitude of the signal is smoothed twice with an exponential of time
     constant ``time_constant_s`` into an envelope. For each threshold of a ladder in

@@ -100,7 +100,7 @@ def find_noise_floor(
 ) -> NoiseFloor:
     """Find where a measured response's decay sinks into its noise floor (Lundeby's method).
 
-    Used in: 02 · Noise and reverberation, §3.
+    Used in: 02 · Noise and reverberation, §3; 02a · Measuring a room, §3.
 
     Schroeder's integral sums energy from the end of the response backwards. In a
     measured response, everything after the decay has met the noise floor is
@@ -196,7 +196,7 @@ def plot_noise_floor(
 ) -> Line2D:
     """Draw Lundeby's diagnostic: block levels, noise level, late-decay line and crossing.
 
-    Used in: 02 · Noise and reverberation, §3.
+    Used in: 02a · Measuring a room, §3.
 
     Parameters
     ----------

@@ -94,7 +94,7 @@ def plot_waveform(
 ) -> Artist:
     """Plot one channel against time in seconds.
 
-    Used in: 01 · Audio effects, §1, §7, §8, §9; 02 · Noise and reverberation, §1, §2, §3, §6.
+    Used in: 01 · Audio effects, §1, §7, §8, §9; 02 · Noise and reverberation, §1, §6.
 
     When there are more samples than ``max_points`` (default: twice the axes' width
     in pixels), each pixel column shows the min/max envelope of its samples, so

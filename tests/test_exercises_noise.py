@@ -140,6 +140,16 @@ def test_t20_rejects_mistakes(mistake, hint):
     assert hint in repr(verdict), repr(verdict)
 
 
+def test_t20_rejects_a_curve_not_normalised_to_0_db():
+    def unnormalised(rir, sample_rate):
+        energy = rir[0].double().square()
+        return _fit(10 * torch.log10(energy.flip(0).cumsum(0).flip(0)), sample_rate)
+
+    verdict = exercises.check_t20(unnormalised)
+    assert not verdict
+    assert "starts at 0 dB" in repr(verdict), repr(verdict)
+
+
 def test_t20_recognises_a_rising_curve():
     verdict = exercises.check_t20(lambda rir, sample_rate: -0.4)  # what a rising line gives
     assert not verdict

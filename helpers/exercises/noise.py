@@ -182,10 +182,32 @@ def _verify_t20(learner: Callable) -> None:
             f"for a room with an RT60 of {rt60} s you returned {answer:.3f} s "
             f"({ratio:.2f} times the truth; within 5 % is asked); {hint}."
         )
+    _verify_t20_at_any_level(learner, sample_rate)
+
+
+def _verify_t20_at_any_level(learner: Callable, sample_rate: int) -> None:
+    # A measured response has an arbitrary level: this one has an energy of 0.001, so a
+    # curve not divided by the total energy starts at -30 dB and misses the -5 to -25 window.
+    quiet = _room(0.8, sample_rate, 54) * math.sqrt(
+        0.001 / float(_room(0.8, sample_rate, 54).square().sum())
+    )
+    hint = (
+        "the rooms above had an energy near 1, this one has 0.001 (like a measured response): "
+        "divide the remaining energy by the total, so that the curve starts at 0 dB"
+    )
+    try:
+        answer = as_real(learner(quiet.clone(), sample_rate), "T20")
+    except (ArithmeticError, LookupError, RuntimeError, TypeError, ValueError) as error:
+        raise AssertionError(f"your function failed on a quiet room ({error}); {hint}.") from error
+    if not abs(answer / 0.8 - 1) <= 0.05:
+        raise AssertionError(
+            f"for a quiet room with an RT60 of 0.8 s you returned {answer:.3f} s; {hint}."
+        )
 
 
 def check_t20(learner: Callable[[torch.Tensor, int], float]) -> Verdict:
-    """Check ``learner(rir, sample_rate) -> T20 in s`` on three rooms (0.3, 0.8 and 1.5 s)."""
+    """Check ``learner(rir, sample_rate) -> T20 in s`` on three rooms (0.3, 0.8 and 1.5 s)
+    and on a 0.8 s room whose energy is 0.001, not 1."""
     return run_check("Exercise 2 (a measurement)", _verify_t20, learner)
 
 
