@@ -117,7 +117,8 @@ def run_ranks(
         raise ValueError(f"start_method must be spawn, fork or forkserver, got {start_method!r}")
     with tempfile.TemporaryDirectory() as out_dir:
         mp.start_processes(
-            _rank_main, args=(world_size, free_port(), str(folder), epochs, seed, out_dir, num_workers),
+            _rank_main,
+            args=(world_size, free_port(), str(folder), epochs, seed, out_dir, num_workers),
             nprocs=world_size, join=True, start_method=start_method,
         )
         return json.loads(Path(out_dir, "result.json").read_text())

@@ -53,9 +53,10 @@ def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> tor
 
 def shift_pitch(waveform: ArrayLike, sample_rate: int, *, semitones: float) -> torch.Tensor:
     """Move the pitch by ``semitones`` (a factor ``2 ** (semitones / 12)``, rounded as
-    :func:`change_speed` rounds it: to 1 %, or 2 % at 22.05 kHz) and keep the duration: stretch the tempo by the factor, then speed up by it.
+    :func:`change_speed` rounds it: to 1 %, or 2 % at 22.05 kHz) and keep the duration:
+    stretch the tempo by the factor, then speed up by it.
 
-    Used in: 05 · Augmentation at training time, §3.
+    Used in: 05a · Codecs, loudness and speed, §3.
     """
     sample_rate = check_sample_rate(sample_rate)
     data = as_waveform(waveform, tensor=True).float()
