@@ -79,7 +79,8 @@ class Step:
 class Gain(Step):
     """Multiply by a gain drawn in dB from ``gain_db``.
 
-    Used in: 05 · Augmentation at training time, §9, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     gain_db: tuple[float, float] = (-6.0, 6.0)
@@ -101,7 +102,8 @@ class Loudness(Step):
     """Normalise to a loudness drawn from ``lufs``, never letting the peak exceed
     ``peak_dbfs`` (:func:`helpers.augment.loudness.normalize_loudness`).
 
-    Used in: 05 · Augmentation at training time, §7.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     lufs: tuple[float, float] = (-30.0, -18.0)
@@ -129,7 +131,8 @@ class Loudness(Step):
 class Speed(Step):
     """Speed perturbation (Ko et al. 2015): one of ``factors``; pitch and duration change.
 
-    Used in: 05 · Augmentation at training time, §7.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     factors: tuple[float, ...] = (0.9, 1.0, 1.1)
@@ -170,7 +173,8 @@ class Codec(Step):
     """A lossy codec round trip, aligned back to the input (its delay found by
     cross-correlation) and cut to the input's length.
 
-    Used in: 05 · Augmentation at training time, §7, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     codecs: tuple[str, ...] = ("mp3", "vorbis", "opus", "mulaw")
@@ -206,7 +210,8 @@ class Room(Step):
     """Convolve with one of ``rirs`` (name -> response aligned to its direct path, see
     :func:`helpers.augment.rooms.align_rir`); the clip keeps its length and timing.
 
-    Used in: 05 · Augmentation at training time, §7, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     rirs: dict[str, torch.Tensor] = field(default_factory=dict)
@@ -251,7 +256,8 @@ class Noise(Step):
     """Add one of ``noises`` (name -> (1, frames) at the clip's rate) at an SNR drawn
     from ``snr_db``; the excerpt's start is drawn too.
 
-    Used in: 05 · Augmentation at training time, §5, §7, §9, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     noises: dict[str, torch.Tensor] = field(default_factory=dict)
@@ -283,7 +289,8 @@ class Noise(Step):
 class Chain:
     """Steps applied in order, each drawn from one generator per ``(seed, epoch, index)``.
 
-    Used in: 05 · Augmentation at training time, §5, §7, §9, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
 
     Parameters
     ----------
@@ -335,7 +342,8 @@ class Chain:
 def describe(record: list[dict[str, Any]]) -> str:
     """One line per applied step, numbers rounded, e.g. ``noise: babble, snr_db 12.3``.
 
-    Used in: 05 · Augmentation at training time, §5, §7, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
     lines = []
     for entry in record:

@@ -34,7 +34,8 @@ BUNDLED_CLIPS = ("speech", "arctic", "whistle")
 class AudioFileError(ValueError):
     """A file in a dataset that cannot be used: its message names the file and the fix.
 
-    Used in: 05 · Augmentation at training time, §8.
+    Used in: 05 · Augmentation at training time, §4, §5, §7;
+    05c · Scale-out and the peer libraries, §1, §2.
     """
 
 
@@ -117,7 +118,8 @@ def _missing_wav_bytes(path: Path) -> int:
 class AudioDataset(torch.utils.data.Dataset):
     """Audio files, read at one rate and channel count, augmented per ``(epoch, index)``.
 
-    Used in: 05 · Augmentation at training time, §8, §9, §10.
+    Used in: 05 · Augmentation at training time, §4, §5, §7;
+    05c · Scale-out and the peer libraries, §1, §2.
 
     Parameters
     ----------
@@ -214,7 +216,8 @@ class EpochSampler(torch.utils.data.Sampler):
     """Yields ``(epoch, index)`` pairs from another sampler (default: all indices in
     order), so the epoch travels with each index to whichever worker reads it.
 
-    Used in: 05 · Augmentation at training time, §9.
+    Used in: 05 · Augmentation at training time, §4, §5, §7;
+    05c · Scale-out and the peer libraries, §1, §2.
     """
 
     def __init__(self, length_or_sampler: int | torch.utils.data.Sampler, *, epoch: int = 0):
@@ -238,7 +241,8 @@ class EpochSampler(torch.utils.data.Sampler):
 def collate_padded(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Stack clips of different lengths: zero-pad to the longest, return ``lengths``.
 
-    Used in: 05 · Augmentation at training time, §8, §9.
+    Used in: 05 · Augmentation at training time, §4, §5, §7;
+    05c · Scale-out and the peer libraries, §1, §2.
 
     Returns a dict with ``waveform`` ``(batch, channels, frames)``, ``lengths``
     ``(batch,)`` (valid samples of each clip), ``index`` ``(batch,)``, and ``record`` and
@@ -269,7 +273,8 @@ def make_clip_folder(
     as a small stand-in for a corpus: WAV and FLAC, 16, 22.05 and 44.1 kHz, mono and
     stereo, lengths from ``0.75 * seconds`` to ``seconds``. Returns their paths.
 
-    Used in: 05 · Augmentation at training time, §8.
+    Used in: 05 · Augmentation at training time, §4, §5, §7;
+    05c · Scale-out and the peer libraries, §1, §2.
     """
     import soxr
 

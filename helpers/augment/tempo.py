@@ -74,7 +74,7 @@ def time_stretch(
 ) -> torch.Tensor:
     """Change the tempo by ``rate`` (2 plays in half the time) and keep the pitch.
 
-    Used in: 05 · Augmentation at training time, §3.
+    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
 
     A phase vocoder: the complex STFT's frames are resampled in time and their phases
     advanced so each bin keeps its frequency, then the inverse STFT.
@@ -95,7 +95,7 @@ def harmonic_tone(
     """A test tone with a known pitch: ``harmonics`` partials at k·f0 with 1/k amplitudes,
     peak-normalised to 0.5; shape ``(1, frames)``.
 
-    Used in: 05 · Augmentation at training time, §3.
+    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
     """
     sample_rate = check_sample_rate(sample_rate)
     t = torch.arange(round(seconds * sample_rate), dtype=torch.float64) / sample_rate
