@@ -7,9 +7,12 @@ job and on a rerun, and every epoch gets a fresh one. Nothing reads a global ran
 state (NumPy's, Python's or torch's default generator).
 
 Each step draws its "apply?" number and all of its parameters whether it is applied or
-not, so changing one step's probability never shifts the draws of the steps after it.
-The chain returns, with the audio, a record of what it applied (for logging, and to
-check each step against its own measurement).
+not, so changing one step's probability does not shift the parameters drawn for the steps
+after it. What a step draws while it runs (:class:`Noise`'s excerpt start) does shift
+them: put such steps last. The chain returns, with the audio, a
+record of what it did (``applied`` is false for a step that was drawn but changed
+nothing, e.g. a speed factor of 1), for logging and to check each step against its own
+measurement.
 """
 
 from __future__ import annotations
@@ -146,7 +149,7 @@ class Speed(Step):
 
     def apply(self, waveform, sample_rate, parameters, generator):
         if parameters["factor"] == 1.0:
-            return waveform, {}
+            return waveform, {"skipped": "a factor of 1 changes nothing"}
         return tempo.change_speed(waveform, sample_rate, factor=parameters["factor"]), {}
 
 
@@ -329,6 +332,7 @@ class Chain:
             if applied:
                 audio, extra = step.apply(audio, sample_rate, parameters, generator)
                 entry.update(extra)
+                entry["applied"] = "skipped" not in extra  # drawn, but nothing happened
             record.append(entry)
         if self.peak_dbfs is not None:
             peak = float(audio.abs().max())
