@@ -151,3 +151,33 @@ def test_the_benchmark_gives_audiomentations_the_aligned_room(tmp_path):
             clip[0].numpy(), RATE
         )
         assert rooms_agree(ours, torch.from_numpy(theirs)) is agree
+
+
+def test_length_buckets_cut_the_padding_and_cover_every_item_once():
+    lengths = torch.randint(4000, 64000, (256,), generator=torch.Generator().manual_seed(0))
+    buckets = data.LengthBucketSampler(lengths.tolist(), 8, seed=1)
+    plain = [list(range(i, i + 8)) for i in range(0, 256, 8)]
+    epoch0 = list(buckets)
+    buckets.set_epoch(1)
+    epoch1 = list(buckets)
+    assert sorted(i for b in epoch0 for i in b) == list(range(256)) and len(epoch0) == len(buckets)
+    assert epoch0 != epoch1
+    with_buckets = data.padding_share(epoch0, lengths)
+    without = data.padding_share(plain, lengths)
+    assert with_buckets < 0.25 * without, (with_buckets, without)
+    loader = torch.utils.data.DataLoader(
+        data.AudioDataset("bundled"), batch_sampler=data.LengthBucketSampler([1, 2, 3], 2),
+        collate_fn=data.collate_padded,
+    )
+    assert sum(len(b["lengths"]) for b in loader) == 3
+
+
+def test_the_recipe_crop_is_keyed_on_seed_epoch_and_index():
+    def crop_start(seed, epoch, index, frames=48000, keep=16000):
+        words = np.random.SeedSequence([seed, epoch, index]).generate_state(2)
+        g = torch.Generator().manual_seed(int(words[0]) << 32 | int(words[1]))
+        return int(torch.randint(frames - keep + 1, (), generator=g))
+
+    assert crop_start(3, 0, 5) == crop_start(3, 0, 5)
+    starts = {crop_start(3, epoch, 5) for epoch in range(20)}
+    assert len(starts) > 15

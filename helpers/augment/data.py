@@ -304,3 +304,68 @@ def make_clip_folder(
         soundfile.write(str(path), excerpt, target)
         paths.append(path)
     return paths
+
+
+class LengthBucketSampler(torch.utils.data.Sampler):
+    """Batches of indices of similar length, so a padded batch holds little padding.
+
+    Used in: tests only so far (``tests/test_notebook05_facts.py`` measures the padding).
+
+    Each epoch shuffles the indices (seeded from ``seed`` and the epoch), cuts them into
+    pools of ``batch_size * pool_batches``, sorts each pool by length, cuts it into
+    batches and shuffles the batches' order. Use it as ``batch_sampler=``; with
+    persistent workers, pair it with ``dataset[(epoch, index)]`` reads or call
+    ``set_epoch`` on a dataset whose workers restart each epoch.
+
+    Parameters
+    ----------
+    lengths : sequence of int
+        Each item's length (e.g. frames, from ``soundfile.info``).
+    batch_size : int
+        Items per batch (the last batch of a pool may be smaller).
+    pool_batches : int
+        How many batches' worth of items are sorted together (larger: less padding,
+        less randomness).
+    seed : int
+        Seeds the shuffles, with the epoch.
+    """
+
+    def __init__(self, lengths: Sequence[int], batch_size: int, *, pool_batches: int = 8,
+                 seed: int = 0) -> None:
+        if batch_size < 1 or pool_batches < 1:
+            raise ValueError(f"batch_size and pool_batches must be at least 1, got "
+                             f"{batch_size!r} and {pool_batches!r}")
+        self.lengths = torch.as_tensor(list(lengths))
+        self.batch_size, self.pool_batches, self.seed, self.epoch = (
+            batch_size, pool_batches, seed, 0)
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = int(epoch)
+
+    def __len__(self) -> int:
+        pool = self.batch_size * self.pool_batches
+        full, rest = divmod(len(self.lengths), pool)
+        return full * self.pool_batches + -(-rest // self.batch_size)
+
+    def __iter__(self) -> Iterator[list[int]]:
+        generator = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)
+        order = torch.randperm(len(self.lengths), generator=generator)
+        pool = self.batch_size * self.pool_batches
+        batches = []
+        for start in range(0, len(order), pool):
+            chunk = order[start : start + pool]
+            chunk = chunk[torch.argsort(self.lengths[chunk], stable=True)]
+            batches += [chunk[i : i + self.batch_size].tolist()
+                        for i in range(0, len(chunk), self.batch_size)]
+        shuffle = torch.randperm(len(batches), generator=generator).tolist()
+        return iter([batches[i] for i in shuffle])
+
+
+def padding_share(batches: Sequence[Sequence[int]], lengths: Sequence[int]) -> float:
+    """The share of a padded batch's samples that are padding, over all ``batches``."""
+    total = padded = 0
+    for batch in batches:
+        sizes = [int(lengths[i]) for i in batch]
+        total += max(sizes) * len(sizes)
+        padded += max(sizes) * len(sizes) - sum(sizes)
+    return padded / total if total else 0.0
