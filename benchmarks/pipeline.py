@@ -4,8 +4,10 @@
   clips written by ``helpers.augment.data.make_clip_folder``) through the notebook's chain
   (loudness, speed, codec, room, noise): persistent workers, two epochs, the second one
   timed (steady state; the first, with the workers' start-up, is reported too).
-- The course's chain against audiomentations' nearest equivalent (gain, babble at 5-20 dB,
-  the measured room), per clip on one thread, on the same clips, after a warm-up.
+- The course's chain against audiomentations on the same steps (gain, babble at 5-20 dB,
+  the measured room, both given the same aligned room response), per clip on one thread,
+  on the same clips, after a warm-up, once their room steps are checked to agree
+  (cross-correlation lag 0, correlation above 0.999; audiomentations scales its output).
 - ``torchaudio.functional.pitch_shift`` against ``helpers.augment.tempo.shift_pitch``.
 """
 
@@ -26,6 +28,7 @@ class PipelineResult:
     first_epoch_s: dict[int, float] = field(default_factory=dict)
     course_ms: float = float("nan")
     peer_ms: float = float("nan")
+    peer_equivalent: bool = False
     pitch_shift_s: float = float("nan")
     shift_pitch_s: float = float("nan")
     error: str = ""
@@ -65,17 +68,32 @@ def _steady_clips_per_s(dataset, workers: int) -> tuple[float, float]:
     from helpers.augment import data
 
     options = {"persistent_workers": True} if workers else {}
+    sampler = data.EpochSampler(len(dataset))  # the epoch reaches persistent workers
     loader = torch.utils.data.DataLoader(
-        dataset, batch_size=BATCH, num_workers=workers, collate_fn=data.collate_padded, **options
+        dataset, batch_size=BATCH, num_workers=workers, sampler=sampler,
+        collate_fn=data.collate_padded, **options
     )
     times = []
     for epoch in range(2):
-        dataset.set_epoch(epoch)
+        sampler.set_epoch(epoch)
         start = time.perf_counter()
         clips = sum(len(batch["lengths"]) for batch in loader)
         times.append(time.perf_counter() - start)
     del loader
     return clips / times[1], times[0]
+
+
+def rooms_agree(ours, theirs) -> bool:
+    """Whether two room steps' outputs for one clip line up (lag 0) and have the same shape
+    (correlation above 0.999), whatever their levels."""
+    import torch
+
+    from helpers.augment import codecs
+
+    ours, theirs = ours.reshape(1, -1).double(), theirs.reshape(1, -1).double()
+    lag = codecs.find_delay(ours.float(), theirs.float(), max_lag=1600)
+    shape = float(torch.corrcoef(torch.cat([ours, theirs]))[0, 1])
+    return lag == 0 and shape > 0.999
 
 
 def _per_clip_ms(function, clips, repeats: int) -> float:
@@ -116,24 +134,40 @@ def run(*, repeats: int = 3, pitch_shift: bool = True) -> PipelineResult:
         import audiomentations
 
         warnings.filterwarnings("ignore", module="audiomentations")
+        import soundfile
+
         rir, _ = helpers.load_audio("rir")
+        aligned = rooms.align_rir(rir, sample_rate)
         babble, _ = helpers.load_audio("babble")
         ours = chain.Chain(
             [chain.Gain(), chain.Noise(noises={"babble": babble}),
-             chain.Room(rirs={"measured": rooms.align_rir(rir, sample_rate)})],
+             chain.Room(rirs={"measured": aligned})],
             seed=0,
         )
-        peer = audiomentations.Compose([
-            audiomentations.Gain(min_gain_db=-6.0, max_gain_db=6.0, p=1.0),
-            audiomentations.AddBackgroundNoise(
-                sounds_path=str(helpers.asset_path("babble")), min_snr_db=5.0, max_snr_db=20.0,
-                p=1.0),
-            audiomentations.ApplyImpulseResponse(ir_path=str(helpers.asset_path("rir")), p=1.0),
-        ])
-        arrays = [clip[0].numpy() for clip in clips]
-        result.course_ms = _per_clip_ms(
-            lambda i, x: ours(torch.from_numpy(x)[None], sample_rate, index=i), arrays, repeats)
-        result.peer_ms = _per_clip_ms(lambda i, x: peer(x, sample_rate), arrays, repeats)
+        with tempfile.TemporaryDirectory() as folder:
+            ir_file = f"{folder}/aligned_rir.wav"
+            soundfile.write(ir_file, aligned[0].numpy(), sample_rate, subtype="FLOAT")
+            peer_room = audiomentations.ApplyImpulseResponse(ir_path=ir_file, p=1.0)
+            our_room = chain.Chain([chain.Room(rirs={"measured": aligned})], seed=0,
+                                   peak_dbfs=None)
+            result.peer_equivalent = rooms_agree(
+                our_room(clips[0], sample_rate)[0],
+                torch.from_numpy(peer_room(clips[0][0].numpy(), sample_rate)),
+            )
+            if not result.peer_equivalent:
+                raise RuntimeError("the two room steps do not agree: no fair timing")
+            peer = audiomentations.Compose([
+                audiomentations.Gain(min_gain_db=-6.0, max_gain_db=6.0, p=1.0),
+                audiomentations.AddBackgroundNoise(
+                    sounds_path=str(helpers.asset_path("babble")), min_snr_db=5.0,
+                    max_snr_db=20.0, p=1.0),
+                audiomentations.ApplyImpulseResponse(ir_path=ir_file, p=1.0),
+            ])
+            arrays = [clip[0].numpy() for clip in clips]
+            result.course_ms = _per_clip_ms(
+                lambda i, x: ours(torch.from_numpy(x)[None], sample_rate, index=i), arrays,
+                repeats)
+            result.peer_ms = _per_clip_ms(lambda i, x: peer(x, sample_rate), arrays, repeats)
         if pitch_shift:
             second = clips[0][:, :sample_rate]
             start = time.perf_counter()

@@ -72,3 +72,30 @@ def test_unattempted_stub_is_reported():
         raise NotImplementedError
 
     assert "not solved yet" in repr(exercises.check_collate(stub))
+
+
+def test_delay_checker_accepts_numpy_integers_and_forbids_the_helper():
+    import numpy as np
+
+    from helpers.augment import codecs
+
+    def numpy_answer(reference, processed):
+        return np.int64(exercises.solution_delay(reference, processed))
+
+    assert exercises.check_delay(numpy_answer).passed
+
+    def bare_helper(reference, processed):
+        return codecs.find_delay(reference, processed)
+
+    verdict = exercises.check_delay(bare_helper)
+    assert not verdict.passed and "find_delay" in verdict.message
+    assert codecs.find_delay is not None and codecs.find_delay.__name__ == "find_delay"
+
+
+def test_snr_guard_checker_accepts_numpy_floats():
+    import numpy as np
+
+    def numpy_answer(clean, augmented, asked_db):
+        return np.float32(exercises.solution_snr_guard(clean, augmented, asked_db))
+
+    assert exercises.check_snr_guard(numpy_answer).passed

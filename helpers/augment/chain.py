@@ -7,9 +7,12 @@ job and on a rerun, and every epoch gets a fresh one. Nothing reads a global ran
 state (NumPy's, Python's or torch's default generator).
 
 Each step draws its "apply?" number and all of its parameters whether it is applied or
-not, so changing one step's probability never shifts the draws of the steps after it.
-The chain returns, with the audio, a record of what it applied (for logging, and to
-check each step against its own measurement).
+not, so changing one step's probability does not shift the parameters drawn for the steps
+after it. What a step draws while it runs (:class:`Noise`'s excerpt start) does shift
+them: put such steps last. The chain returns, with the audio, a
+record of what it did (``applied`` is false for a step that was drawn but changed
+nothing, e.g. a speed factor of 1), for logging and to check each step against its own
+measurement.
 """
 
 from __future__ import annotations
@@ -79,7 +82,8 @@ class Step:
 class Gain(Step):
     """Multiply by a gain drawn in dB from ``gain_db``.
 
-    Used in: 05 · Augmentation at training time, §9, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     gain_db: tuple[float, float] = (-6.0, 6.0)
@@ -101,7 +105,8 @@ class Loudness(Step):
     """Normalise to a loudness drawn from ``lufs``, never letting the peak exceed
     ``peak_dbfs`` (:func:`helpers.augment.loudness.normalize_loudness`).
 
-    Used in: 05 · Augmentation at training time, §7.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     lufs: tuple[float, float] = (-30.0, -18.0)
@@ -129,7 +134,8 @@ class Loudness(Step):
 class Speed(Step):
     """Speed perturbation (Ko et al. 2015): one of ``factors``; pitch and duration change.
 
-    Used in: 05 · Augmentation at training time, §7.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     factors: tuple[float, ...] = (0.9, 1.0, 1.1)
@@ -143,7 +149,7 @@ class Speed(Step):
 
     def apply(self, waveform, sample_rate, parameters, generator):
         if parameters["factor"] == 1.0:
-            return waveform, {}
+            return waveform, {"skipped": "a factor of 1 changes nothing"}
         return tempo.change_speed(waveform, sample_rate, factor=parameters["factor"]), {}
 
 
@@ -170,7 +176,8 @@ class Codec(Step):
     """A lossy codec round trip, aligned back to the input (its delay found by
     cross-correlation) and cut to the input's length.
 
-    Used in: 05 · Augmentation at training time, §7, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     codecs: tuple[str, ...] = ("mp3", "vorbis", "opus", "mulaw")
@@ -206,7 +213,8 @@ class Room(Step):
     """Convolve with one of ``rirs`` (name -> response aligned to its direct path, see
     :func:`helpers.augment.rooms.align_rir`); the clip keeps its length and timing.
 
-    Used in: 05 · Augmentation at training time, §7, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     rirs: dict[str, torch.Tensor] = field(default_factory=dict)
@@ -251,7 +259,8 @@ class Noise(Step):
     """Add one of ``noises`` (name -> (1, frames) at the clip's rate) at an SNR drawn
     from ``snr_db``; the excerpt's start is drawn too.
 
-    Used in: 05 · Augmentation at training time, §5, §7, §9, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
 
     noises: dict[str, torch.Tensor] = field(default_factory=dict)
@@ -283,7 +292,8 @@ class Noise(Step):
 class Chain:
     """Steps applied in order, each drawn from one generator per ``(seed, epoch, index)``.
 
-    Used in: 05 · Augmentation at training time, §5, §7, §9, §11, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
 
     Parameters
     ----------
@@ -322,6 +332,7 @@ class Chain:
             if applied:
                 audio, extra = step.apply(audio, sample_rate, parameters, generator)
                 entry.update(extra)
+                entry["applied"] = "skipped" not in extra  # drawn, but nothing happened
             record.append(entry)
         if self.peak_dbfs is not None:
             peak = float(audio.abs().max())
@@ -335,7 +346,8 @@ class Chain:
 def describe(record: list[dict[str, Any]]) -> str:
     """One line per applied step, numbers rounded, e.g. ``noise: babble, snr_db 12.3``.
 
-    Used in: 05 · Augmentation at training time, §5, §7, §12.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
+    05c · Scale-out and the peer libraries, §3.
     """
     lines = []
     for entry in record:

@@ -32,7 +32,7 @@ def free_port() -> int:
 def fingerprint(record: list[dict[str, Any]]) -> str:
     """The chain's draws for one item as short text (floats rounded to 1e-6).
 
-    Used in: 05 · Augmentation at training time, §10.
+    Used in: 05c · Scale-out and the peer libraries, §2.
     """
     parts = []
     for entry in record:
@@ -44,19 +44,24 @@ def fingerprint(record: list[dict[str, Any]]) -> str:
 def shard_chain(seed: int):
     """The chain every rank uses (gain and speed: cheap, and every draw visible).
 
-    Used in: 05 · Augmentation at training time, §10.
+    Used in: 05c · Scale-out and the peer libraries, §2.
     """
     from .chain import Chain, Gain, Speed
 
     return Chain([Gain(p=1.0), Speed(p=0.5, factors=(0.9, 1.1))], seed=seed)
 
 
+def _fingerprints(items: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    """A collate function: each item's (epoch, index, fingerprint of its draws)."""
+    return [(item["epoch"], item["index"], fingerprint(item["record"])) for item in items]
+
+
 def _rank_main(rank: int, world_size: int, port: int, folder: str, epochs: int,
-               seed: int, out_dir: str) -> None:
+               seed: int, out_dir: str, num_workers: int = 1) -> None:
     import torch
     import torch.distributed as dist
 
-    from .data import AudioDataset
+    from .data import AudioDataset, EpochSampler
 
     torch.set_num_threads(1)
     os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
@@ -66,13 +71,15 @@ def _rank_main(rank: int, world_size: int, port: int, folder: str, epochs: int,
         sampler = torch.utils.data.distributed.DistributedSampler(
             dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=seed
         )
+        epochs_sampler = EpochSampler(sampler)
+        loader = torch.utils.data.DataLoader(
+            dataset, batch_size=2, sampler=epochs_sampler, num_workers=num_workers,
+            persistent_workers=num_workers > 0, collate_fn=_fingerprints,
+        )
         seen = []
         for epoch in range(epochs):
-            sampler.set_epoch(epoch)
-            dataset.set_epoch(epoch)
-            for index in sampler:
-                item = dataset[index]
-                seen.append([epoch, int(index), fingerprint(item["record"])])
+            epochs_sampler.set_epoch(epoch)  # sets the DistributedSampler's epoch too
+            seen.extend([e, int(i), mark] for batch in loader for e, i, mark in batch)
         gathered: list[Any] = [None] * world_size
         dist.all_gather_object(gathered, {"rank": rank, "seen": seen})
         if rank == 0:
@@ -88,11 +95,16 @@ def run_ranks(
     epochs: int = 2,
     seed: int = 0,
     start_method: str = "spawn",
+    num_workers: int = 1,
 ) -> list[dict[str, Any]]:
     """Run the shard reading in ``world_size`` processes; returns one dict per rank:
     ``rank`` and ``seen``, a list of ``[epoch, index, fingerprint]``.
 
-    Used in: 05 · Augmentation at training time, §10.
+    Each rank reads through a ``DataLoader`` with ``num_workers`` persistent workers,
+    its sampler an :class:`~helpers.augment.data.EpochSampler` wrapping a
+    ``DistributedSampler``, so the epoch reaches the workers with every index.
+
+    Used in: 05c · Scale-out and the peer libraries, §2.
 
     ``start_method="spawn"`` (what ``torch.multiprocessing.spawn`` and ``torchrun`` give:
     fresh interpreters, portable) re-imports torch in every process, several seconds on
@@ -105,7 +117,8 @@ def run_ranks(
         raise ValueError(f"start_method must be spawn, fork or forkserver, got {start_method!r}")
     with tempfile.TemporaryDirectory() as out_dir:
         mp.start_processes(
-            _rank_main, args=(world_size, free_port(), str(folder), epochs, seed, out_dir),
+            _rank_main,
+            args=(world_size, free_port(), str(folder), epochs, seed, out_dir, num_workers),
             nprocs=world_size, join=True, start_method=start_method,
         )
         return json.loads(Path(out_dir, "result.json").read_text())
@@ -117,7 +130,7 @@ def check_shards(results: list[dict[str, Any]], dataset_size: int) -> dict[str, 
     (epoch, index) read twice got the same draws; how many indices changed draws
     between epochs.
 
-    Used in: 05 · Augmentation at training time, §10.
+    Used in: 05c · Scale-out and the peer libraries, §2.
     """
     by_epoch: dict[int, list[set[int]]] = {}
     prints: dict[tuple[int, int], str] = {}

@@ -33,21 +33,30 @@ def _positive(value: float, name: str) -> float:
 def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> torch.Tensor:
     """Play ``factor`` times faster: pitch times ``factor``, duration over ``factor``.
 
-    Used in: 05 · Augmentation at training time, §3.
+    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
+
+    The factor is rounded so that the source rate is a multiple of
+    ``sample_rate / gcd(sample_rate, 100)``: the resampler then needs at most 100 phases
+    at any rate (``AF.speed`` truncates ``factor * sample_rate`` instead, which at
+    22.05 kHz can need 22050 phases). At 16 kHz this is ``AF.speed`` with the factor
+    rounded to 1 %.
     """
     sample_rate = check_sample_rate(sample_rate)
     factor = _positive(factor, "factor")
     data = as_waveform(waveform, tensor=True).float()
-    # speed() takes a rational factor as two whole rates; 100ths are fine for augmentation.
-    out, _ = AF.speed(data, sample_rate, round(factor * 100) / 100)
-    return out
+    unit = sample_rate // math.gcd(sample_rate, 100)
+    source_rate = unit * max(round(factor * sample_rate / unit), 1)
+    if source_rate == sample_rate:
+        return data.clone()
+    return AF.resample(data, source_rate, sample_rate)
 
 
 def shift_pitch(waveform: ArrayLike, sample_rate: int, *, semitones: float) -> torch.Tensor:
-    """Move the pitch by ``semitones`` (a factor ``2 ** (semitones / 12)``, rounded to 1 %)
-    and keep the duration: stretch the tempo by the factor, then speed up by it.
+    """Move the pitch by ``semitones`` (a factor ``2 ** (semitones / 12)``, rounded as
+    :func:`change_speed` rounds it: to 1 %, or 2 % at 22.05 kHz) and keep the duration:
+    stretch the tempo by the factor, then speed up by it.
 
-    Used in: 05 · Augmentation at training time, §3.
+    Used in: 05a · Codecs, loudness and speed, §3.
     """
     sample_rate = check_sample_rate(sample_rate)
     data = as_waveform(waveform, tensor=True).float()
@@ -65,7 +74,7 @@ def time_stretch(
 ) -> torch.Tensor:
     """Change the tempo by ``rate`` (2 plays in half the time) and keep the pitch.
 
-    Used in: 05 · Augmentation at training time, §3.
+    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
 
     A phase vocoder: the complex STFT's frames are resampled in time and their phases
     advanced so each bin keeps its frequency, then the inverse STFT.
@@ -86,7 +95,7 @@ def harmonic_tone(
     """A test tone with a known pitch: ``harmonics`` partials at k·f0 with 1/k amplitudes,
     peak-normalised to 0.5; shape ``(1, frames)``.
 
-    Used in: 05 · Augmentation at training time, §3.
+    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
     """
     sample_rate = check_sample_rate(sample_rate)
     t = torch.arange(round(seconds * sample_rate), dtype=torch.float64) / sample_rate

@@ -54,7 +54,25 @@ def _shifted(reference: torch.Tensor, delay: int, extra: int, seed: int) -> torc
     return 0.7 * out + _noise(frames, seed, 0.1)  # a gain, and noise as loud as the signal
 
 
+def _forbidden_find_delay(*args, **kwargs):
+    raise AssertionError(
+        "codecs.find_delay is the answer this exercise builds: write the cross-correlation "
+        "yourself (torch.fft or a sliding dot product)"
+    )
+
+
 def _verify_delay(learner: Callable) -> None:
+    from ..augment import codecs
+
+    allowed = codecs.find_delay
+    codecs.find_delay = _forbidden_find_delay
+    try:
+        _verify_delay_cases(learner)
+    finally:
+        codecs.find_delay = allowed
+
+
+def _verify_delay_cases(learner: Callable) -> None:
     reference = _noise(4000, 1)
     for delay, extra, seed in ((37, 1152, 2), (576, 1152, 3), (-12, 0, 4), (0, 300, 5)):
         processed = _shifted(reference, delay, extra, seed)
