@@ -4,7 +4,7 @@
 cleared) and Debian's Chromium through Playwright, opens each notebook, runs it, and times
 arrow-key presses and drag releases on each explorer's first slider (its first drop-down
 when it has no slider), from the input event to the new figure decoded and the new audio source
-in place, with the clock of the page (``labdriver/lab_page.py``, :class:`ExplorerTimer`).
+in place, with the clock of the page (``labdriver/explorer_timer.py``, :class:`ExplorerTimer`).
 :func:`notebook_sizes` reads what the committed notebooks weigh and what in them does.
 """
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass
 class NotebookTimings:
     name: str
-    explorers: list = field(default_factory=list)  # lab_page.ExplorerTimings
+    explorers: list = field(default_factory=list)  # explorer_timer.ExplorerTimings
     error: str = ""
 
 
@@ -44,7 +44,8 @@ def run(paths: list[Path], presses: int = 20, drags: int = 5) -> list[NotebookTi
         )
     from playwright.sync_api import sync_playwright
 
-    from labdriver.lab_page import ExplorerTimer, LabPage, NotebookPage
+    from labdriver.explorer_timer import ExplorerTimer
+    from labdriver.lab_page import LabPage, NotebookPage
 
     results = []
     with tempfile.TemporaryDirectory(prefix="course-browser-") as folder:

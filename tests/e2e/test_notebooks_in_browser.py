@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from other_recording import OTHER_SPEECH, injected_code_index, missing_parameters_cell
 
-from labdriver.lab_page import saved_outputs
+from labdriver.saved_outputs import saved_outputs
 
 pytestmark = pytest.mark.browser
 
@@ -245,7 +245,7 @@ def explorer_latency(notebook, record_property) -> None:
     """
     from numpy import percentile
 
-    from labdriver.lab_page import ExplorerTimer
+    from labdriver.explorer_timer import ExplorerTimer
 
     notebook.run_all()
     timings = ExplorerTimer(notebook).time_all(TIMED_PRESSES, TIMED_DRAGS)
