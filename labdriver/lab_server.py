@@ -67,8 +67,8 @@ def copy_without_outputs(paths: list[Path], folder: Path) -> None:
     The browser runs every cell anyway (:meth:`labdriver.lab_page.NotebookPage.run_all`
     clears the outputs first), and what a notebook should show is read from the committed
     file (:func:`labdriver.saved_outputs.saved_outputs`); opened with its stored outputs,
-    JupyterLab would first lay out every stored figure and player only to clear them (about a second of the
-    browser's CPU for notebook 02). Sources, cell ids and metadata stay as they are.
+    JupyterLab would first lay out every stored figure and player only to clear them (about
+    a second of the browser's CPU for notebook 02). Sources, cell ids and metadata stay as they are.
     """
     folder.mkdir(parents=True, exist_ok=True)
     for path in paths:
