@@ -133,6 +133,17 @@ def _claim_on_hann_only(measure):
     assert abs(measure(torch.hann_window(512)) - 1.42) < 0.05
 
 
+def _claim_rectangular_only_larger(measure):
+    hann = measure(torch.hann_window(512))
+    assert abs(hann - 1.42) < 0.05
+    assert measure(torch.ones(512)) > hann
+
+
+def _claim_with_tenth_tolerance(measure):
+    assert abs(measure(torch.hann_window(512)) - 1.42) < 0.15
+    assert abs(measure(torch.ones(512)) - 3.92) < 0.15
+
+
 def _claim_with_wrong_value(measure):
     assert abs(measure(torch.hann_window(512)) - 1.76) < 0.05
 
@@ -143,6 +154,8 @@ def _claim_with_wrong_value(measure):
         (_claim_that_cannot_fail, "accepts a measurement"),
         (_claim_with_loose_tolerance, "accepts a measurement"),
         (_claim_on_hann_only, "accepts a measurement"),
+        (_claim_rectangular_only_larger, "0.1 dB off for the rectangular window"),
+        (_claim_with_tenth_tolerance, "0.1 dB too high"),
         (_claim_with_wrong_value, "fails on the right measurement"),
     ],
 )

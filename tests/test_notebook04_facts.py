@@ -32,7 +32,7 @@ def test_frequency_masking_widths_stop_one_short_of_the_parameter():
 
 @pytest.mark.filterwarnings("ignore:At least one mel filterbank has all zero values")
 def test_torchaudio_and_librosa_defaults_are_as_tabled():
-    """§4's table of defaults that differ."""
+    """04b §1: the table of defaults that differ."""
     assert T.Spectrogram().n_fft == 400 and T.Spectrogram().hop_length == 200
     assert T.GriffinLim().hop_length == 200 and T.MelSpectrogram().hop_length == 200
     assert T.Spectrogram().pad_mode == "reflect" and T.MFCC().n_mfcc == 40
@@ -55,7 +55,7 @@ def test_amplitude_to_db_floors_a_3d_batch_at_one_maximum():
 
 
 def test_istft_refuses_center_false_with_a_hann_window():
-    """§2: the first sample meets only the window's zero, whatever the hop."""
+    """04b §4: the first sample meets only the window's zero, whatever the hop."""
     signal = torch.randn(1, 4000, generator=torch.Generator().manual_seed(0))
     window = torch.hann_window(512)
     for hop in (64, 128, 256):
@@ -99,3 +99,27 @@ def test_side_lobes_and_scalloping_of_torchs_windows_and_harris_hamming():
     harris_hamming = 25 / 46 - (21 / 46) * np.cos(2 * np.pi * samples / 2048)
     assert abs(_scalloping_db(torch_hamming) + 1.75) < 0.01
     assert abs(_scalloping_db(harris_hamming) + 1.78) < 0.01
+
+
+def test_mfcc_floors_a_batch_at_one_maximum_unless_given_a_channel_axis():
+    """§5: T.MFCC's built-in top_db=80 floors a (batch, time) batch at one maximum."""
+    torch.manual_seed(0)
+    loud = torch.randn(1, 16_000) * torch.linspace(0.0, 1.0, 16_000)
+    quiet = loud * 1e-2
+    mfcc = T.MFCC(sample_rate=RATE, n_mfcc=13, melkwargs={"n_fft": 512, "n_mels": 64})
+    alone = mfcc(quiet)[0]
+    assert float((mfcc(torch.cat([loud, quiet]))[1] - alone).abs().max()) > 100
+    assert torch.allclose(mfcc(torch.stack([loud, quiet]))[1, 0], alone)
+
+
+@pytest.mark.parametrize("scale", ["htk", "slaney"])
+@pytest.mark.parametrize("norm", [None, "slaney"])
+def test_mel_filter_banks_match_librosa_in_all_four_conventions(scale, norm):
+    """§3: with matching settings torchaudio's bank is librosa's, transposed."""
+    import torchaudio.functional as AF
+
+    ours = AF.melscale_fbanks(
+        257, f_min=0.0, f_max=8000.0, n_mels=40, sample_rate=RATE, norm=norm, mel_scale=scale
+    )
+    theirs = librosa.filters.mel(sr=RATE, n_fft=512, n_mels=40, htk=scale == "htk", norm=norm)
+    assert np.abs(ours.numpy() - theirs.T).max() < 1e-5
