@@ -113,7 +113,7 @@ TERMS: tuple[Term, ...] = (
     Term(
         "clipping",
         N02,
-        "Before listening: the mixtures clip",
+        "Before listening: in this recording the mixtures clip",
         "Samples cut off at ±1 when a signal exceeds full scale; it distorts the sound.",
         text="clip",
     ),

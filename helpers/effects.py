@@ -34,8 +34,7 @@ def synthetic_rir(
 ) -> torch.Tensor:
     """A statistical room impulse response: Gaussian noise with an exponential decay.
 
-    Used in: 01 · Audio effects, §7, §9; 02 · Noise and reverberation, §4; 02a · Measuring
-    a room, §5, §7.
+    Used in: 01 · Audio effects, §7, §9; 02a · Measuring a room, §5, §7.
 
     The amplitude envelope falls by 60 dB over ``rt60`` seconds; the response lasts
     ``1.2 * rt60`` after an optional silent pre-delay. Each channel gets its own noise,

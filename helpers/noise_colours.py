@@ -115,7 +115,7 @@ def white_noise(
 ) -> torch.Tensor:
     """Gaussian white noise, ``(channels, frames)``: equal power per hertz, at ``rms_dbfs``.
 
-    Used in: 02 · Noise and reverberation, §5, §6.
+    Used in: 02 · Noise and reverberation, §6.
 
     Examples
     --------

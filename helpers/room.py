@@ -116,7 +116,7 @@ def trim_rir(
 ) -> torch.Tensor:
     """Cut an impulse response around its direct path, fade its end and normalise it.
 
-    Used in: 02 · Noise and reverberation, §3.
+    Used in: no notebook; tests/test_notebook02_facts.py checks notebook 02 §3 against it.
 
     Parameters
     ----------

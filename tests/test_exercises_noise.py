@@ -209,3 +209,62 @@ def test_assert_snr_rejects_mistakes(mistake, hint):
     verdict = exercises.check_assert_snr(mistake)
     assert not verdict
     assert hint in repr(verdict), repr(verdict)
+
+
+# --- checker gaps closed after review -----------------------------------------------------
+
+
+def _per_channel_gains(clean, noise, snr_db, lengths):
+    mask = (torch.arange(clean.shape[-1]) < lengths.reshape(-1, 1, 1)).double()
+    valid = mask.sum(dim=-1, keepdim=True)
+    signal_power = (clean.double() * mask).square().sum(dim=-1, keepdim=True) / valid
+    noise_power = (noise.double() * mask).square().sum(dim=-1, keepdim=True) / valid
+    gain = (signal_power / noise_power).sqrt() * 10 ** (-snr_db.double().view(-1, 1, 1) / 20)
+    return clean + (gain * noise * mask).float()
+
+
+def _noise_power_over_padding(clean, noise, snr_db, lengths):
+    mask = (torch.arange(clean.shape[-1]) < lengths.reshape(-1, 1, 1)).double()
+    valid = mask.sum(dim=(1, 2)) * clean.shape[1]
+    signal_power = (clean.double() * mask).square().sum(dim=(1, 2)) / valid
+    noise_power = noise.double().square().mean(dim=(1, 2))  # the mistake: padding included
+    gain = (signal_power / noise_power).sqrt() * 10 ** (-snr_db.double() / 20)
+    return clean + (gain.view(-1, 1, 1) * noise * mask).float()
+
+
+@pytest.mark.parametrize(
+    ("mistake", "hint"),
+    [
+        (_per_channel_gains, "one gain per clip"),
+        (_noise_power_over_padding, "noise's power was averaged over its padding"),
+    ],
+)
+def test_mix_padded_rejects_per_channel_gains_and_noise_power_over_the_padding(mistake, hint):
+    verdict = exercises.check_mix_padded(mistake)
+    assert not verdict
+    assert hint in repr(verdict), repr(verdict)
+
+
+def test_mix_padded_accepts_a_tuple_like_the_lesson_functions():
+    def as_tuple(clean, noise, snr_db, lengths):
+        mixture = exercises.solution_mix_padded(clean, noise, snr_db, lengths)
+        return mixture, mixture - clean
+
+    assert exercises.check_mix_padded(as_tuple)
+
+
+def test_t20_rejects_a_t30_range_fit():
+    verdict = exercises.check_t20(lambda rir, sr: _fit(_curve(rir), sr, lower=-35.0))
+    assert not verdict
+    assert "two slopes" in repr(verdict), repr(verdict)
+
+
+def test_assert_snr_rejects_a_quarter_db_tolerance():
+    def loose(clean, mixture, snr_db):
+        noise_part = mixture.double() - clean.double()
+        measured = 10 * math.log10(float(_power(clean) / _power(noise_part)))
+        assert abs(measured - snr_db) < 0.25
+
+    verdict = exercises.check_assert_snr(loose)
+    assert not verdict
+    assert "0.15 dB off" in repr(verdict), repr(verdict)

@@ -68,13 +68,31 @@ def _padded_case() -> tuple[torch.Tensor, ...]:
     for index, length in enumerate(lengths.tolist()):
         clean[index, :, :length] = _noise((1, length), 30 + index, 0.2 / (index + 1))
     noise = _noise((len(lengths), 1, time), 40, 0.05)
+    # the noise is ten times louder in the padding, so that its power averaged over the
+    # padded length is far from its power over the real samples
+    noise = torch.where(torch.arange(time) < lengths.reshape(-1, 1, 1), noise, 10 * noise)
     snr_db = torch.tensor([15.0, 5.0, 0.0, -5.0])
     return clean, noise, snr_db, lengths
 
 
-def _verify_mix_padded(learner: Callable) -> None:
+def _stereo_case() -> tuple[torch.Tensor, ...]:
+    # two channels of unequal level: one gain per clip over both channels keeps the
+    # left/right balance; one gain per channel does not
     clean, noise, snr_db, lengths = _padded_case()
+    clean = torch.cat([clean, 0.2 * clean.roll(1, 0)], dim=1)
+    noise = torch.cat([noise, _noise(tuple(noise.shape), 41, 0.05)], dim=1)
+    return clean, noise, snr_db, lengths
+
+
+def _verify_mix_padded(learner: Callable) -> None:
+    _verify_mix_padded_case(learner, *_padded_case())
+    _verify_mix_padded_case(learner, *_stereo_case())
+
+
+def _verify_mix_padded_case(learner: Callable, clean, noise, snr_db, lengths) -> None:
     mixture = learner(clean.clone(), noise.clone(), snr_db.clone(), lengths.clone())
+    if isinstance(mixture, tuple) and mixture and isinstance(mixture[0], torch.Tensor):
+        mixture = mixture[0]  # (mixture, scaled noise), like the lesson's functions
     assert isinstance(mixture, torch.Tensor), f"return a tensor, got {type(mixture).__name__}"
     assert mixture.shape == clean.shape, (
         f"the mixture has shape {tuple(mixture.shape)}, the batch {tuple(clean.shape)}; "
@@ -91,9 +109,19 @@ def _verify_mix_padded(learner: Callable) -> None:
             )
         real = slice(0, length)
         measured = _power_db(clean[index, :, real]) - _power_db(added[index, :, real])
+        if abs(measured - target) <= _DB_TOLERANCE and clean.shape[1] > 1:
+            gains = added[index, :, real].norm(dim=-1) / noise[index, :, real].norm(dim=-1)
+            if float(gains.max() / gains.min()) > 1.001:
+                raise AssertionError(
+                    f"clip {index} has two channels, and your noise gains differ between "
+                    f"them ({gains[0]:.4f} vs {gains[1]:.4f}): one gain per clip, from the "
+                    "powers over all its channels, keeps the noise's left/right balance"
+                )
         if abs(measured - target) <= _DB_TOLERANCE:
             continue
         diluted = 10 * math.log10(clean.shape[-1] / length)
+        noise_share = _power_db(noise[index, :, real]) - _power_db(noise[index])
+        padded_noise = (measured - target + noise_share, measured - target + noise_share - diluted)
         if abs(measured - (target + diluted)) <= 0.05:
             hint = (
                 "the SNR over the real samples is too high by exactly the padding's dilution, "
@@ -103,6 +131,12 @@ def _verify_mix_padded(learner: Callable) -> None:
             )
         elif abs(measured - 2 * target) <= 0.05:
             hint = "the dB came out doubled: an amplitude gain takes 10 ** (-snr_db / 20)"
+        elif min(abs(error) for error in padded_noise) <= 0.05:
+            hint = (
+                "the noise's power was averaged over its padding too (the checker's noise is "
+                "louder there): you averaged the clip's power over its padding; measure both "
+                "powers over the first lengths[i] samples only"
+            )
         else:
             hint = (
                 "compute one gain per clip from the mean squares of its real samples, "
@@ -116,7 +150,8 @@ def _verify_mix_padded(learner: Callable) -> None:
 
 
 def check_mix_padded(learner: Callable[..., torch.Tensor]) -> Verdict:
-    """Check ``learner(clean, noise, snr_db, lengths) -> mixture`` on a padded batch of 4."""
+    """Check ``learner(clean, noise, snr_db, lengths) -> mixture`` on a padded batch of 4,
+    mono and stereo (a tuple whose first item is the mixture is accepted too)."""
     return run_check("Exercise 1 (a padded batch)", _verify_mix_padded, learner)
 
 
@@ -183,6 +218,28 @@ def _verify_t20(learner: Callable) -> None:
             f"({ratio:.2f} times the truth; within 5 % is asked); {hint}."
         )
     _verify_t20_at_any_level(learner, sample_rate)
+    _verify_t20_on_two_slopes(learner, sample_rate)
+
+
+def _two_slope_room(sample_rate: int) -> torch.Tensor:
+    # a fast decay (0.25 s) and a slow one (1.2 s) 18 dB below it: the curve bends near
+    # -20 dB, so a fit over another range (T30's -5 to -35 dB) gives another answer
+    fast, slow = _room(0.25, sample_rate, 55), _room(1.2, sample_rate, 56)
+    fast = torch.nn.functional.pad(fast, (0, slow.shape[-1] - fast.shape[-1]))
+    slow[..., : round(0.02 * sample_rate) + 1] = 0  # no second direct sound
+    return fast + 10 ** (-18 / 20) * slow
+
+
+def _verify_t20_on_two_slopes(learner: Callable, sample_rate: int) -> None:
+    rir = _two_slope_room(sample_rate)
+    truth = solution_t20(rir, sample_rate)  # 0.277 s
+    answer = as_real(learner(rir.clone(), sample_rate), "T20")
+    if not abs(answer / truth - 1) <= 0.05:
+        raise AssertionError(
+            f"for a room that decays in two slopes, T20 (a line from -5 to -25 dB) is "
+            f"{truth:.3f} s and you returned {answer:.3f} s; single-slope rooms give every "
+            "fit range the same answer, this one does not: fit exactly from -5 to -25 dB."
+        )
 
 
 def _verify_t20_at_any_level(learner: Callable, sample_rate: int) -> None:
@@ -206,8 +263,8 @@ def _verify_t20_at_any_level(learner: Callable, sample_rate: int) -> None:
 
 
 def check_t20(learner: Callable[[torch.Tensor, int], float]) -> Verdict:
-    """Check ``learner(rir, sample_rate) -> T20 in s`` on three rooms (0.3, 0.8 and 1.5 s)
-    and on a 0.8 s room whose energy is 0.001, not 1."""
+    """Check ``learner(rir, sample_rate) -> T20 in s`` on three rooms (0.3, 0.8 and 1.5 s),
+    on a 0.8 s room whose energy is 0.001, not 1, and on a room with two decay slopes."""
     return run_check("Exercise 2 (a measurement)", _verify_t20, learner)
 
 
@@ -235,6 +292,7 @@ def _mixtures() -> tuple[torch.Tensor, list[tuple[float, float, str]]]:
         (10.0, 20.0, "a power ratio used as an amplitude gain (20 dB)"),
         (5.0, -5.0, "a gain on the wrong component (-5 dB)"),
         (10.0, 10.3, "a mixture 0.3 dB off (10.3 dB)"),
+        (10.0, 9.85, "a mixture 0.15 dB off (9.85 dB)"),
     ]
     return clean, cases
 
@@ -277,5 +335,5 @@ def _verify_assert_snr(learner: Callable) -> None:
 
 
 def check_assert_snr(learner: Callable[[torch.Tensor, torch.Tensor, float], None]) -> Verdict:
-    """Check ``learner(clean, mixture, snr_db)``: silent on 4 right mixtures, raises on 5 wrong."""
+    """Check ``learner(clean, mixture, snr_db)``: silent on 4 right mixtures, raises on 6 wrong."""
     return run_check("Exercise 3 (a measurement and its assert)", _verify_assert_snr, learner)
