@@ -3,7 +3,8 @@
 1. :func:`check_fold_frequency`: where a tone lands after sampling (aliasing by hand).
 2. :func:`check_rolloff_for_cutoff`: the ``rolloff`` that puts the cut-off where you want it.
 3. :func:`check_clean_downsampler`: a 44.1 kHz -> 16 kHz resampler that meets a quality spec.
-4. :func:`check_assert_aliasing`: measure a resampler's worst alias and assert a limit on it.
+4. :func:`check_assert_aliasing` (in deep dive 03a): measure a resampler's worst alias and
+   assert a limit on it.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ __all__ = [
 ALIASING_LIMIT_DB = -100.0
 #: ... and at most this loss (dB) at 7.2 kHz (90 % of the new Nyquist frequency).
 LOSS_LIMIT_DB = 0.1
-#: Exercise 4: how close (dB) a learner's worst alias must come to the reference's.
+#: Exercise 03a: how close (dB) a learner's worst alias must come to the reference's.
 LEVEL_TOLERANCE_DB = 1.0
 
 
@@ -297,5 +298,5 @@ def check_assert_aliasing(assert_aliasing: Callable) -> Verdict:
     """Check ``assert_aliasing(resample, orig_rate, new_rate, limit_db) -> dB``: the measured
     worst alias must match the exact response within 1 dB for three resamplers, and its
     assert must fail exactly when the level is above the limit, naming the level."""
-    return run_check("Exercise 4 (a measurement and its assert)", _verify_assert_aliasing,
+    return run_check("Exercise 03a (a measurement and its assert)", _verify_assert_aliasing,
                      assert_aliasing)
