@@ -17,6 +17,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from .display import new_figure
 from .kernels import kernel_response_db, resampler_kernel
@@ -126,6 +127,7 @@ def plot_kernel_response(
     line = ax.plot(freqs[keep], gain[keep], **{"linewidth": 0.9, **kwargs})[0]
     ax.axvline(new_rate / 2, color="0.3", linestyle="--", linewidth=0.8)
     ax.set_xlim(f_min, f_max)
+    ax.xaxis.set_major_locator(MaxNLocator(6))  # five-digit labels must not run together
     ax.set_ylim(-160, 5)
     ax.set_xlabel("Frequency (Hz)")
     ax.set_ylabel("Gain (dB)")

@@ -2,6 +2,7 @@
 
 import numpy as np
 import soxr
+import torch
 import torchaudio.functional as AF
 
 from helpers import kernels, resampling, sweeps
@@ -138,3 +139,30 @@ def test_assert_aliasing_rejects_a_band_reaching_into_the_images():
         return level
 
     assert rejected(ex.check_assert_aliasing(to_common_nyquist), "images")
+
+
+def _kaiser_design(attenuation_db, width, edge_hz):
+    """Kaiser's rule: beta for ``attenuation_db``, the transition band ending at ``edge_hz``."""
+    beta, rolloff = kernels.kaiser_beta(attenuation_db), 1.0
+    for _ in range(20):
+        transition_hz = kernels.kaiser_transition_hz(attenuation_db, 2 * width / (rolloff * 16000))
+        rolloff = (edge_hz - transition_hz / 2) / 8000
+    settings = dict(lowpass_filter_width=width, rolloff=rolloff,
+                    resampling_method="sinc_interp_kaiser", beta=beta)
+    return lambda x: AF.resample(torch.as_tensor(x), 44100, 16000, **settings)
+
+
+def test_clean_downsampler_accepts_a_design_that_meets_the_spec_at_the_guard_edge():
+    """A sweep reads high near the transition band: it no longer rejects a right answer."""
+    verdict = ex.check_clean_downsampler(_kaiser_design(105.0, 64, 8160.0))
+    assert verdict and "correct" in repr(verdict)
+
+
+def test_clean_downsampler_rejects_a_resampler_that_is_not_linear():
+    solution = ex.solution_clean_downsampler
+
+    def loud_scaled(x):  # the probe's clicks pass; a louder sweep comes out 10 % low
+        out = solution(x)
+        return 0.9 * out if torch.as_tensor(x).abs().max() > 0.75 else out
+
+    assert rejected(ex.check_clean_downsampler(loud_scaled), "linear")
