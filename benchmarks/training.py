@@ -3,7 +3,8 @@
 - the notebook's execution time (nbclient, kernel start apart), against its target;
 - the seed spread: the held-out speaker of the notebook ("theo"), seeds 0, 1 and 2 (each
   seed changes the weights, the shuffling, every augmentation draw and the test noise
-  excerpts); per regime and condition the mean accuracy and the range over the seeds;
+  excerpts); per regime and condition the mean accuracy and the range over the seeds, and
+  the same for each regime's gain over "none" (paired by seed);
 - the six-speaker rotation: each speaker held out in turn, seed 0; per regime and
   condition the mean over the six and the lowest and highest.
 
@@ -56,8 +57,13 @@ def run(*, seeds=SEEDS, speakers=None, quick: bool = False) -> dict[str, object]
             continue
         print(f"  06 seed 0, {speaker} held out ...", file=sys.stderr, flush=True)
         rotation_runs.append(robustness.run_experiment(data, speaker, seed=0))
+    seeds_found = _accuracies(seed_runs)
     return {
-        "seeds": _accuracies(seed_runs),
+        "seeds": seeds_found,
+        "gains": {regime: {condition: [a - b for a, b in zip(
+            values, seeds_found["none"][condition], strict=True)]
+            for condition, values in row.items()} for regime, row in seeds_found.items()
+            if regime != "none"},
         "rotation": _accuracies(rotation_runs),
         "speakers": list(speakers),
         "train_s": [sum(r["seconds"].values()) for r in seed_runs
@@ -91,13 +97,15 @@ def section(table, quick: bool = False, *, notebook: bool = True) -> None:
     found = run(quick=quick)
     for key, title in (
         ("seeds", f"{HELD_OUT} held out, seeds {', '.join(map(str, SEEDS))}: mean (range)"),
+        ("gains", f"gain over none (points), {HELD_OUT} held out, per seed "
+                  f"{', '.join(map(str, SEEDS))}: mean (range)"),
         ("rotation", f"each speaker held out in turn ({', '.join(found['speakers'])}), seed 0: "
                      "mean (lowest-highest)"),
     ):
         table.section(f"Notebook 06 accuracy (%), {title}")
         for condition in CONDITIONS:
             cells = [f"{regime} {_describe(found[key][regime][condition])}"
-                     for regime in REGIMES]
+                     for regime in REGIMES if regime in found[key]]
             table.row(condition, cells[0], "; ".join(cells[1:]))
     table.row("training, all regimes, per run", format_seconds(
         sum(found["train_s"]) / len(found["train_s"])),

@@ -17,6 +17,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import soundfile
@@ -28,15 +29,19 @@ from .validation import as_waveform, check_count
 
 __all__ = [
     "CLIP_FRAMES",
+    "FLOOR_DBFS",
     "SAMPLE_RATE",
     "SPEAKERS",
     "DigitNet",
     "Digits",
     "LogMel",
+    "PairedDifference",
+    "add_floor",
     "add_noise_at_snr",
     "bootstrap_interval",
     "fit",
     "load_digits",
+    "paired_difference",
     "predict",
     "speaker_split",
     "wilson_interval",
@@ -48,6 +53,10 @@ SAMPLE_RATE = 8000
 CLIP_FRAMES = 6400
 #: Feature hop (samples): 16 ms.
 HOP = 128
+#: The noise floor every clip gets just before its features, in training and test alike
+#: (white noise, RMS re full scale): a microphone's self-noise. Without it the zeros around
+#: each clip are digital silence that no real recording has, and any noise fills them.
+FLOOR_DBFS = -70.0
 #: The six speakers, in the order the dataset names them.
 SPEAKERS = ("george", "jackson", "lucas", "nicolas", "theo", "yweweler")
 
@@ -175,13 +184,24 @@ def add_noise_at_snr(
     return clean + (gain[:, None] * noise).float()
 
 
+def add_floor(waveforms: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """``waveforms`` plus white noise at :data:`FLOOR_DBFS`, drawn from ``generator``
+    (one row per clip, shape kept): the noise floor of every clip the model hears."""
+    waves = as_waveform(waveforms, tensor=True)
+    noise = torch.randn(waves.shape, generator=generator)
+    return waves + 10 ** (FLOOR_DBFS / 20) * noise
+
+
 class LogMel(torch.nn.Module):
     """40 log-mel bands (notebook 04), each band's mean over time removed.
 
     Input ``(clips, frames)`` at 8 kHz; output ``(clips, 40, frames // 128 + 1)``:
     32 ms windows (``n_fft`` 256), 16 ms hop, 20-4000 Hz, levels in dB. Removing each
-    band's mean takes away a fixed spectral tilt (a microphone's, a phone line's), the
-    log-mel form of cepstral mean normalisation.
+    band's mean over the window takes away a filter or a gain applied to *everything* in
+    it (a microphone's tilt, a phone line's), the log-mel form of cepstral mean
+    normalisation. It does not take away a gain on the speech alone: the window's
+    silence (its noise floor, :func:`add_floor`) stays put, so a quieter clip sits closer
+    to the floor and its features change.
     """
 
     def __init__(self, n_mels: int = 40, hop_length: int = HOP) -> None:
@@ -228,7 +248,8 @@ def fit(
     train: Digits,
     *,
     augment: Augment | None = None,
-    spec_augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
+    spec_augment: Callable[[torch.Tensor, torch.Tensor, torch.Generator], torch.Tensor]
+    | None = None,
     epochs: int = 8,
     batch_size: int = 64,
     learning_rate: float = 3e-3,
@@ -238,8 +259,9 @@ def fit(
 
     The loop of notebook 06's recipe cell: each epoch shuffles the clips with a seeded
     generator; each batch passes through ``augment(waveforms, lengths, indices, generator)``
-    (``indices``: the clips' positions in ``train``), then the features, then
-    ``spec_augment(features, generator)``; AdamW with a one-cycle schedule.
+    (``indices``: the clips' positions in ``train``), then the noise floor
+    (:func:`add_floor`), then the features, then ``spec_augment(features, lengths,
+    generator)`` (``lengths``: each clip's samples); AdamW with a one-cycle schedule.
 
     Parameters
     ----------
@@ -270,9 +292,9 @@ def fit(
             waves = train.waveforms[batch]
             if augment is not None:
                 waves = augment(waves, train.lengths[batch], batch, generator)
-            inputs = features(waves)
+            inputs = features(add_floor(waves, generator))
             if spec_augment is not None:
-                inputs = spec_augment(inputs, generator)
+                inputs = spec_augment(inputs, train.lengths[batch], generator)
             loss = torch.nn.functional.cross_entropy(model(inputs), train.labels[batch])
             optimiser.zero_grad()
             loss.backward()
@@ -283,9 +305,14 @@ def fit(
 
 
 @torch.no_grad()
-def predict(model: torch.nn.Module, waveforms: torch.Tensor) -> torch.Tensor:
-    """Class probabilities ``(clips, 10)`` for ``(clips, frames)`` 8 kHz waveforms."""
-    waves = as_waveform(waveforms, tensor=True)
+def predict(model: torch.nn.Module, waveforms: torch.Tensor, *, seed: int = 0) -> torch.Tensor:
+    """Class probabilities ``(clips, 10)`` for ``(clips, frames)`` 8 kHz waveforms.
+
+    The noise floor (:func:`add_floor`) is drawn from a generator seeded with ``seed``, so
+    every test condition of the same clips gets the same floor.
+    """
+    generator = torch.Generator().manual_seed(check_count(seed, "seed", minimum=0))
+    waves = add_floor(waveforms, generator)
     model.eval()
     features = LogMel()
     return torch.cat([model(features(part)).softmax(-1) for part in waves.split(500)])
@@ -325,3 +352,51 @@ def bootstrap_interval(
     low, high = np.percentile(means.mean(axis=1), [2.5, 97.5])
     return float(low), float(high)
 
+
+class PairedDifference(NamedTuple):
+    """Two models compared on the same clips (:func:`paired_difference`)."""
+
+    difference: float
+    low: float
+    high: float
+    p_value: float
+    gains: int
+    losses: int
+
+
+def paired_difference(first: torch.Tensor, second: torch.Tensor) -> PairedDifference:
+    """Accuracy of ``first`` minus that of ``second`` on the same clips (bool per clip),
+    with an exact test and a 95 % interval.
+
+    Each clip gives -1, 0 or +1. Only the clips where the two disagree carry information:
+    ``gains`` (first right, second wrong) and ``losses`` (the reverse). If the two models
+    were equally good, each of those ``gains + losses`` clips would be a gain with
+    probability 1/2: ``p_value`` is the exact two-sided binomial test of that (McNemar's
+    exact test). The interval is the Clopper-Pearson interval of the share of gains among
+    them, turned into points of accuracy (given the number that disagree); it excludes 0
+    exactly when ``p_value`` < 0.05.
+
+    Examples
+    --------
+    >>> first = torch.tensor([True] * 6 + [False] * 4)
+    >>> second = torch.tensor([True] * 4 + [False] * 6)
+    >>> result = paired_difference(first, second)
+    >>> result.difference, result.gains, result.losses, round(result.p_value, 2)
+    (0.2, 2, 0, 0.5)
+    """
+    import scipy.stats
+
+    first = torch.as_tensor(first, dtype=torch.bool)
+    second = torch.as_tensor(second, dtype=torch.bool)
+    if first.ndim != 1 or first.shape != second.shape:
+        raise ValueError(f"first and second must be one bool per clip, shaped alike; got "
+                         f"{tuple(first.shape)} and {tuple(second.shape)}")
+    gains, losses = int((first & ~second).sum()), int((~first & second).sum())
+    total, disagree = len(first), gains + losses
+    if disagree == 0:
+        return PairedDifference(0.0, 0.0, 0.0, 1.0, 0, 0)
+    test = scipy.stats.binomtest(gains, disagree, 0.5)
+    share = test.proportion_ci(confidence_level=0.95, method="exact")
+    scale = disagree / total
+    return PairedDifference((gains - losses) / total, (2 * share.low - 1) * scale,
+                            (2 * share.high - 1) * scale, float(test.pvalue), gains, losses)

@@ -28,7 +28,7 @@ import torchaudio.functional as AF
 
 from .assets import load_audio
 from .augment import noises, rooms, specaugment, tempo
-from .digits import CLIP_FRAMES, SAMPLE_RATE, Digits, add_noise_at_snr, wilson_interval
+from .digits import CLIP_FRAMES, HOP, SAMPLE_RATE, Digits, add_noise_at_snr, wilson_interval
 from .validation import as_waveform, check_count
 
 __all__ = [
@@ -75,9 +75,9 @@ def training_rooms() -> torch.Tensor:
     :data:`ROOM_FRAMES` (end faded), unit energy: shape ``(3, frames)``."""
     found = []
     for rt60, size in ROOMS.values():
-        response = rooms.simulate_room(rt60, SAMPLE_RATE, dimensions_m=size).rir
-        direct = rooms.first_arrival_index(response, SAMPLE_RATE)
-        found.append(rooms.align_rir(response[:, : direct + ROOM_FRAMES], SAMPLE_RATE)[0])
+        room = rooms.simulate_room(rt60, SAMPLE_RATE, dimensions_m=size)
+        response = room.rir[:, : room.direct_index + ROOM_FRAMES]
+        found.append(rooms.align_rir(response, SAMPLE_RATE)[0])
     return torch.nn.utils.rnn.pad_sequence(found, batch_first=True)
 
 
@@ -151,14 +151,16 @@ def make_augmentations(train: Digits, *, seed: int = 0) -> dict[str, dict[str, C
 
     - noise: with p 0.8 a coloured-noise excerpt at an SNR drawn from 0-20 dB;
     - room: with p 0.8 one of the three simulated rooms;
-    - codec/band: per clip μ-law, MS ADPCM or none (each 1/3), then for the batch a
-      high-pass at 100-500 Hz and a low-pass at 2.5-3.8 kHz (biquads), with p 0.5;
+    - codec/band: per clip μ-law, MS ADPCM or none (each 1/3), then, per clip with p 0.5,
+      a high-pass at 100-500 Hz and a low-pass at 2.5-3.8 kHz (biquads, corners per clip);
     - speed: per clip 0.9, 1.0 or 1.1 (pitch and length change), re-centred;
-    - SpecAugment: two masks of up to 6 mel bands and two of up to 6 frames;
+    - SpecAugment: two masks of up to 6 mel bands and two of up to 6 frames, inside each
+      clip's own frames (not the silence around it);
     - 05 chain: notebook 05's steps with its probabilities (codec p 0.5, speed p 0.5,
-      room p 0.5, noise p 0.8 at 5-20 dB). Two changes: the codec comes before the speed
-      change (its round trips are computed once, on the clean clips), and the loudness step
-      is left out (removing each band's mean removes any gain).
+      room p 0.5, noise p 0.8 at 5-20 dB), with this module's codecs and noises (05's
+      noise corpus includes the test babble). The codec comes before the speed change
+      (its round trips are computed once, on the clean clips); the loudness step is left
+      out, as no test condition changes the level.
     """
     colours, responses = training_noises(seed=seed), training_rooms()
     coded = torch.stack([train.waveforms, codec_round_trip(train.waveforms, "ULAW"),
@@ -180,12 +182,11 @@ def make_augmentations(train: Digits, *, seed: int = 0) -> dict[str, dict[str, C
     def codec(waves, lengths, indices, generator, p=0.5):
         version = torch.randint(0, 3, (len(waves),), generator=generator)
         waves = torch.where((version > 0)[:, None], coded[version, indices], waves)
-        low, high = 100 + 400 * float(torch.rand((), generator=generator)), \
-            2500 + 1300 * float(torch.rand((), generator=generator))
-        if float(torch.rand((), generator=generator)) < p:
-            waves = AF.lowpass_biquad(AF.highpass_biquad(waves, SAMPLE_RATE, low), SAMPLE_RATE,
-                                      high)
-        return waves
+        low = 100 + 400 * torch.rand(len(waves), generator=generator)
+        high = 2500 + 1300 * torch.rand(len(waves), generator=generator)
+        band = _biquads(_biquads(waves, low, "highpass"), high, "lowpass")
+        return torch.where((torch.rand(len(waves), generator=generator) < p)[:, None], band,
+                           waves)
 
     def speed(waves, lengths, indices, generator, p=1.0):
         factors = torch.tensor([0.9, 1.0, 1.1])[
@@ -199,10 +200,16 @@ def make_augmentations(train: Digits, *, seed: int = 0) -> dict[str, dict[str, C
                 out[rows] = _recentre(changed, waves.shape[-1])
         return out
 
-    def spec(features, generator):
-        frames = torch.full((len(features),), features.shape[-1])
-        return specaugment.spec_augment(features, frames, freq_masks=2, freq_width=6,
-                                        time_masks=2, time_width=6, generator=generator)[0]
+    def spec(features, lengths, generator):
+        # Masks fall inside each clip's own frames: shift the clip to frame 0, mask, shift back.
+        first = (CLIP_FRAMES - lengths) // 2 // HOP
+        valid = torch.minimum(-(-lengths // HOP) + 1, features.shape[-1] - first)
+        frames = torch.arange(features.shape[-1])
+        order = ((frames[None] + first[:, None]) % features.shape[-1])[:, None].expand_as(features)
+        masked = specaugment.spec_augment(features.gather(-1, order), valid, freq_masks=2,
+                                          freq_width=6, time_masks=2, time_width=6,
+                                          generator=generator)[0]
+        return torch.empty_like(features).scatter_(-1, order, masked)
 
     def chain(waves, lengths, indices, generator):
         keep = torch.rand(len(waves), generator=generator) < 0.5
@@ -221,6 +228,18 @@ def make_augmentations(train: Digits, *, seed: int = 0) -> dict[str, dict[str, C
         "SpecAugment": {**plain, "spec_augment": spec},
         "05 chain": {**plain, "augment": chain},
     }
+
+
+def _biquads(waves: torch.Tensor, cutoffs: torch.Tensor, kind: str) -> torch.Tensor:
+    """Each clip through its own 2nd-order Butterworth high- or low-pass (Q 0.707, the
+    coefficients of ``torchaudio.functional.highpass_biquad``/``lowpass_biquad``)."""
+    w0 = 2 * torch.pi * cutoffs.double() / SAMPLE_RATE
+    alpha, cos = torch.sin(w0) / (2 * 0.707), torch.cos(w0)
+    edge = (1 + cos) / 2 if kind == "highpass" else (1 - cos) / 2
+    middle = -(1 + cos) if kind == "highpass" else 1 - cos
+    b = torch.stack([edge, middle, edge], -1)
+    a = torch.stack([1 + alpha, -2 * cos, 1 - alpha], -1)
+    return AF.lfilter(waves.double(), a, b, clamp=False, batching=True).float()
 
 
 def _recentre(waves: torch.Tensor, frames: int) -> torch.Tensor:

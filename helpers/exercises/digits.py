@@ -24,12 +24,16 @@ LOW_HZ, HIGH_HZ = 2000.0, 3500.0
 def solution_lowpass(
     waves: torch.Tensor, lengths: torch.Tensor, indices: torch.Tensor, generator: torch.Generator
 ) -> torch.Tensor:
-    """Low-pass each clip with probability 0.5, its cut-off drawn from 2000-3500 Hz."""
-    out = waves.clone()
-    cutoffs = LOW_HZ + (HIGH_HZ - LOW_HZ) * torch.rand(len(waves), generator=generator)
+    """Low-pass each clip with probability 0.5, its cut-off drawn from 2000-3500 Hz.
+
+    ``lengths`` and ``indices`` are part of every augmentation's signature (notebook 06,
+    section 4); a low-pass needs neither.
+    """
+    out = waves.clone()  # a new tensor: the training clips stay as they are
+    cutoffs = 2000.0 + 1500.0 * torch.rand(len(waves), generator=generator)  # Hz
     chosen = torch.rand(len(waves), generator=generator) < 0.5
     for row in torch.nonzero(chosen).flatten().tolist():
-        out[row] = AF.lowpass_biquad(waves[row], SAMPLE_RATE, float(cutoffs[row]))
+        out[row] = AF.lowpass_biquad(waves[row], 8000, float(cutoffs[row]))
     return out
 
 
