@@ -123,6 +123,7 @@ def load_digits(*, frames: int = CLIP_FRAMES) -> Digits:
 
     Examples
     --------
+    >>> from helpers.digits import load_digits
     >>> digits = load_digits()
     >>> tuple(digits.waveforms.shape), digits.labels[:3].tolist()
     ((3000, 6400), [0, 0, 0])
@@ -326,6 +327,7 @@ def wilson_interval(correct: int, total: int, *, z: float = 1.96) -> tuple[float
 
     Examples
     --------
+    >>> from helpers.digits import wilson_interval
     >>> [round(v, 3) for v in wilson_interval(45, 50)]
     [0.786, 0.957]
     """
@@ -378,6 +380,8 @@ def paired_difference(first: torch.Tensor, second: torch.Tensor) -> PairedDiffer
 
     Examples
     --------
+    >>> import torch
+    >>> from helpers.digits import paired_difference
     >>> first = torch.tensor([True] * 6 + [False] * 4)
     >>> second = torch.tensor([True] * 4 + [False] * 6)
     >>> result = paired_difference(first, second)
