@@ -99,3 +99,38 @@ def test_snr_guard_checker_accepts_numpy_floats():
         return np.float32(exercises.solution_snr_guard(clean, augmented, asked_db))
 
     assert exercises.check_snr_guard(numpy_answer).passed
+
+
+def test_delay_checker_rejects_circular_correlation():
+    def circular(reference, processed):
+        a, b = reference[0].double(), processed[0].double()
+        n = max(a.shape[-1], b.shape[-1])  # no zero padding: the correlation wraps
+        correlation = torch.fft.irfft(torch.fft.rfft(b, n) * torch.fft.rfft(a, n).conj(), n)
+        lag = int(torch.argmax(correlation))
+        return lag if lag < n // 2 else lag - n
+
+    verdict = exercises.check_delay(circular)
+    assert not verdict and "wrapped around" in repr(verdict)
+
+
+def test_snr_guard_checker_rejects_a_loose_tolerance():
+    def loose(clean, augmented, asked):
+        value = _measured(clean, augmented)
+        assert abs(value - asked) < 5
+        return value
+
+    verdict = exercises.check_snr_guard(loose)
+    assert not verdict and "10.3 dB" in repr(verdict)
+
+
+def test_collate_checker_rejects_the_first_clips_width():
+    def first_width(clips):
+        lengths = torch.tensor([c.shape[-1] for c in clips])
+        batch = torch.zeros(len(clips), clips[0].shape[0], clips[0].shape[-1])
+        for row, c in enumerate(clips):
+            n = min(c.shape[-1], batch.shape[-1])
+            batch[row, :, :n] = c[:, :n]
+        return batch, lengths
+
+    verdict = exercises.check_collate(first_width)
+    assert not verdict and "longest" in repr(verdict)

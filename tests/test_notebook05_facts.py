@@ -181,3 +181,12 @@ def test_the_recipe_crop_is_keyed_on_seed_epoch_and_index():
     assert crop_start(3, 0, 5) == crop_start(3, 0, 5)
     starts = {crop_start(3, epoch, 5) for epoch in range(20)}
     assert len(starts) > 15
+
+
+def test_a_silent_file_is_caught_without_a_loudness_step(bad_folder):
+    bad, good = bad_folder
+    silent = next(p for p in bad if p.name == "silent.wav")
+    noise = {"white": torch.randn(1, RATE * 2)}
+    main_chain = chain.Chain([chain.Gain(), chain.Noise(noises=noise)])
+    with pytest.raises(data.AudioFileError, match="silent"):
+        data.AudioDataset([silent, good], chain=main_chain)[0]

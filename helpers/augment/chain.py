@@ -150,7 +150,11 @@ class Speed(Step):
     def apply(self, waveform, sample_rate, parameters, generator):
         if parameters["factor"] == 1.0:
             return waveform, {"skipped": "a factor of 1 changes nothing"}
-        return tempo.change_speed(waveform, sample_rate, factor=parameters["factor"]), {}
+        out = tempo.change_speed(waveform, sample_rate, factor=parameters["factor"])
+        effective = tempo.effective_speed_factor(sample_rate, parameters["factor"])
+        # time labels must be divided by the factor really applied (rounded at some rates)
+        extra = {} if math.isclose(effective, parameters["factor"]) else {"effective": effective}
+        return out, extra
 
 
 @dataclass
@@ -203,7 +207,10 @@ class Codec(Step):
             waveform, sample_rate, codec=parameters["codec"],
             compression_level=parameters["compression_level"],
         )
-        delay = codecs.find_delay(waveform, trip.waveform, max_lag=sample_rate // 10)
+        # an MP3's delay can reach 1105 samples (576 encoder + 529 decoder): at 8 kHz more
+        # than sample_rate // 10, so search at least 2048 samples
+        delay = codecs.find_delay(waveform, trip.waveform,
+                                  max_lag=max(sample_rate // 10, 2048))
         out = codecs.align(trip.waveform, delay, waveform.shape[-1])
         return out.to(waveform.device), {"kbps": trip.kbps, "delay": delay}
 

@@ -56,8 +56,9 @@ def read_clip(path: str | os.PathLike, *, sample_rate: int, channels: int) -> to
 
     ``channels=1`` averages stereo to mono; ``channels=2`` keeps stereo and copies mono to
     both sides. Any other layout (more than two channels), an empty or unreadable file, a
-    WAV file whose data chunk holds less than its header promises (cut short), or
-    non-finite samples raise :class:`AudioFileError` naming ``path``.
+    WAV file whose data chunk holds less than its header promises (cut short),
+    non-finite samples, or a silent file (mean square below -80 dBFS: no SNR or loudness is
+    defined for it) raise :class:`AudioFileError` naming ``path``.
     """
     path = Path(path)
     missing = _missing_wav_bytes(path)
@@ -94,6 +95,8 @@ def read_clip(path: str | os.PathLike, *, sample_rate: int, channels: int) -> to
             f"{path}: has {have} channels, and the dataset wants {channels}; "
             "choose channels=1 (mix to mono) or convert the file"
         )
+    if not float(np.square(data, dtype=np.float64).mean()) > 1e-8:  # -80 dBFS
+        raise AudioFileError(f"{path}: is silent (below -80 dBFS); remove or replace this file")
     if native_rate != sample_rate:
         waveform = AF.resample(waveform, native_rate, sample_rate)
     return waveform

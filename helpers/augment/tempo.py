@@ -38,8 +38,11 @@ def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> tor
     The factor is rounded so that the source rate is a multiple of
     ``sample_rate / gcd(sample_rate, 100)``: the resampler then needs at most 100 phases
     at any rate (``AF.speed`` truncates ``factor * sample_rate`` instead, which at
-    22.05 kHz can need 22050 phases). At 16 kHz this is ``AF.speed`` with the factor
-    rounded to 1 %.
+    22.05 kHz can need 22050 phases). The rounding changes the factor: in steps of 1 % at
+    16 kHz (0.9 and 1.1 stay exact), 2 % at 22.05 kHz (0.91 -> 0.92, 0.95 -> 0.96,
+    1.07 -> 1.08) and 4 % at 11.025 kHz (0.9 -> 0.88, 1.1 -> 1.12).
+    :func:`effective_speed_factor` returns the factor really applied: divide time labels
+    by it.
     """
     sample_rate = check_sample_rate(sample_rate)
     factor = _positive(factor, "factor")
@@ -49,6 +52,18 @@ def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> tor
     if source_rate == sample_rate:
         return data.clone()
     return AF.resample(data, source_rate, sample_rate)
+
+
+def effective_speed_factor(sample_rate: int, factor: float) -> float:
+    """The factor :func:`change_speed` really applies at ``sample_rate`` (source rate over
+    ``sample_rate``, after rounding the source rate to a multiple of
+    ``sample_rate / gcd(sample_rate, 100)``): at 22.05 kHz 0.91 gives 0.92; at 16 kHz 1.1
+    stays 1.1.
+    """
+    sample_rate = check_sample_rate(sample_rate)
+    factor = _positive(factor, "factor")
+    unit = sample_rate // math.gcd(sample_rate, 100)
+    return unit * max(round(factor * sample_rate / unit), 1) / sample_rate
 
 
 def shift_pitch(waveform: ArrayLike, sample_rate: int, *, semitones: float) -> torch.Tensor:

@@ -73,8 +73,13 @@ def _verify_delay(learner: Callable) -> None:
 
 
 def _verify_delay_cases(learner: Callable) -> None:
-    reference = _noise(4000, 1)
-    for delay, extra, seed in ((37, 1152, 2), (576, 1152, 3), (-12, 0, 4), (0, 300, 5)):
+    long_reference, short_reference = _noise(4000, 1), _noise(1000, 6)
+    cases = ((long_reference, 37, 1152, 2), (long_reference, 576, 1152, 3),
+             (long_reference, -12, 0, 4), (long_reference, 0, 300, 5),
+             # a CBR MP3's 1105-sample delay on a clip shorter than the delay: a circular
+             # correlation (FFTs not zero-padded to len(a) + len(b)) wraps it to a negative lag
+             (short_reference, 1105, 1152, 7))
+    for reference, delay, extra, seed in cases:
         processed = _shifted(reference, delay, extra, seed)
         answer = learner(reference.clone(), processed.clone())
         answer = as_integer(answer, "the delay (in samples)")
@@ -85,6 +90,10 @@ def _verify_delay_cases(learner: Callable) -> None:
                     "the length difference is not the delay; correlate the two signals")
         elif int(answer) == -delay:
             hint = "the sign is flipped: a positive delay means the processed signal lags"
+        elif int(answer) == delay - processed.shape[-1] or int(answer) < 0 < delay:
+            hint = ("the correlation wrapped around: an FFT correlation is circular, so "
+                    "zero-pad both signals to len(reference) + len(processed) before the FFT "
+                    "and read lags past len(processed) as negative")
         else:
             hint = ("find the lag where the cross-correlation of the two signals peaks "
                     "(noise moves single peaks, but not the correlation's)")
@@ -95,8 +104,8 @@ def _verify_delay_cases(learner: Callable) -> None:
 
 
 def check_delay(learner: Callable[[torch.Tensor, torch.Tensor], int]) -> Verdict:
-    """Check ``learner(reference, processed) -> delay in samples`` on four noisy, scaled,
-    shifted copies (lags from -12 to 576 samples, outputs up to 1152 samples longer)."""
+    """Check ``learner(reference, processed) -> delay in samples`` on five noisy, scaled,
+    shifted copies (lags from -12 to 1105 samples, outputs up to 1152 samples longer)."""
     return run_check("Exercise 1 (codec delay)", _verify_delay, learner)
 
 
@@ -145,17 +154,27 @@ def _verify_snr_guard(learner: Callable) -> None:
     try:
         learner(clean.clone(), wrong.clone(), 10.0)
     except AssertionError:
+        pass
+    else:
+        raise AssertionError(
+            "a mixture asked for 10 dB but scaled by 10 ** (-snr / 10), a power ratio, where "
+            "an amplitude gain belongs is really at 20 dB, and your function let it pass: end "
+            "it with an assert that the measured SNR is within 0.1 dB of the asked one"
+        )
+    slightly_off = _mix(clean, noise, 10.3)  # asked for 10 dB, really at 10.3 dB
+    try:
+        learner(clean.clone(), slightly_off.clone(), 10.0)
+    except AssertionError:
         return
     raise AssertionError(
-        "a mixture asked for 10 dB but scaled by 10 ** (-snr / 10), a power ratio, where "
-        "an amplitude gain belongs is really at 20 dB, and your function let it pass: end it with "
-        "an assert that the measured SNR is within 0.1 dB of the asked one"
+        "a mixture asked for 10 dB is really at 10.3 dB and your function let it pass: the "
+        "assert must allow 0.1 dB, not more"
     )
 
 
 def check_snr_guard(learner: Callable[[torch.Tensor, torch.Tensor, float], float]) -> Verdict:
     """Check ``learner(clean, augmented, asked_db) -> measured dB`` on mixtures at 20, 0 and
-    -5 dB, and that its assert catches a mixture at the wrong SNR."""
+    -5 dB, and that its assert catches mixtures 10 dB and 0.3 dB off."""
     return run_check("Exercise 2 (SNR guard)", _verify_snr_guard, learner)
 
 
@@ -173,17 +192,18 @@ def solution_collate(clips: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Ten
 
 
 def _verify_collate(learner: Callable) -> None:
-    clips = [_noise(n, 30 + n, 0.3).expand(2, -1) + 0.5 for n in (1200, 800, 1000)]
+    # the longest clip is not first: a batch as wide as clips[0] would cut it
+    clips = [_noise(n, 30 + n, 0.3).expand(2, -1) + 0.5 for n in (800, 1200, 1000)]
     answer = learner([clip.clone() for clip in clips])
     assert isinstance(answer, tuple) and len(answer) == 2, "return (batch, lengths)"
     batch, lengths = answer
     assert tuple(batch.shape) == (3, 2, 1200), (
         f"the batch must be (batch, channels, longest) = (3, 2, 1200), got {tuple(batch.shape)}"
-        + ("; cutting every clip to the shortest throws audio away" if batch.shape[-1] == 800
-           else "")
+        + ("; that is the first clip's (or the shortest) length: pad to the longest, which "
+           "can be anywhere in the list" if batch.shape[-1] == 800 else "")
     )
-    assert torch.as_tensor(lengths).tolist() == [1200, 800, 1000], (
-        f"lengths must be each clip's own frame count [1200, 800, 1000], got {lengths}"
+    assert torch.as_tensor(lengths).tolist() == [800, 1200, 1000], (
+        f"lengths must be each clip's own frame count [800, 1200, 1000], got {lengths}"
     )
     for row, clip in enumerate(clips):
         n = clip.shape[-1]
@@ -195,6 +215,6 @@ def _verify_collate(learner: Callable) -> None:
 
 
 def check_collate(learner: Callable[[list[torch.Tensor]], tuple]) -> Verdict:
-    """Check ``learner(clips) -> (batch, lengths)`` on three stereo clips of 1200, 800 and
+    """Check ``learner(clips) -> (batch, lengths)`` on three stereo clips of 800, 1200 and
     1000 samples."""
     return run_check("Exercise 3 (padding collate)", _verify_collate, learner)
