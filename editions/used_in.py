@@ -34,13 +34,14 @@ TITLE = re.compile(r"^#\s+(\w+)\s+·\s+(?:Going deeper:\s*)?(.*)")
 
 def short_title(path: Path) -> str:
     """``"02 · Background noise at a measured SNR"``: the notebook's number and its title up
-    to the first comma or colon."""
+    to the first comma, colon or question mark."""
     first = json.loads(path.read_text())["cells"][0]
     heading = "".join(first["source"]).splitlines()[0]
     match = TITLE.match(heading)
     if match is None:
         raise ValueError(f"{path.name}: the first cell should start with '# NN · Title'")
-    return f"{match.group(1)} · {re.split(r'[,:]', match.group(2))[0].strip()}"
+    title = re.split(r"[,:]|(?<=\?)\s", match.group(2))[0].strip()
+    return f"{match.group(1)} · {title}"
 
 
 def _helpers_names(tree: ast.Module) -> dict[str, str]:

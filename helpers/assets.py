@@ -224,7 +224,7 @@ def _lookup(name: str) -> Asset:
 def asset_path(name: str, *, timeout: float = 30.0, progressbar: bool = True) -> Path:
     """Return the local path of a registered recording, verified by its SHA-256.
 
-    Used in: 01 · Audio effects, §1; 05 · Augmentation at training time, §11.
+    Used in: 01 · Audio effects in torch, §1; 06 · Does augmentation help?, §9; 05c · scale-out, §3.
 
     The bundled copy in ``_assets/`` is used when present; otherwise the file is
     taken from the cache, or downloaded there from its URL.
@@ -326,8 +326,10 @@ def load_audio(
 ) -> tuple[torch.Tensor, int]:
     """Load a registered recording or an audio file as a float32 ``(channels, frames)`` tensor.
 
-    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1, §2, §3; 05 · Augmentation at
-    training time, §2, §4.
+    Used in: 01 · Audio effects in torch, §2, §7; 02 · Background noise at a measured SNR, §1, §2,
+    §3; 03 · Resampling, §1; 05 · Augmentation at training time, §1; 06 · Does augmentation help?,
+    §7; 01a · inside a resampler, §4; 01b · filters in the z-domain, §4; 02a · Measuring a room, §1;
+    02b · Levels, §1, §2; 05a · codecs, §2; 05b · simulated rooms, §1.
 
     Parameters
     ----------

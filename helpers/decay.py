@@ -49,7 +49,7 @@ FIT_RANGES: dict[str, tuple[float, float]] = {"T20": (-5.0, -25.0), "T30": (-5.0
 def energy_decay_curve(impulse_response: ArrayLike, *, tail_energy: float = 0.0) -> np.ndarray:
     """Schroeder backward integration of a (mono) impulse response, in dB re. total energy.
 
-    Used in: 01 · Audio effects, §7.
+    Used in: 01 · Audio effects in torch, §6.
 
     Entry ``n`` is the energy remaining after sample ``n``; it starts at 0 dB and falls.
 
@@ -108,8 +108,6 @@ def fit_decay(
 ) -> DecayFit:
     """Least-squares line through an energy decay curve between two levels.
 
-    Used in: 01 · Audio effects, §7.
-
     ``decay_db`` is a curve from :func:`energy_decay_curve` (0 dB at sample 0).
     The fit uses every sample from where the curve first falls to the upper level
     to where it first falls to the lower one.
@@ -162,7 +160,7 @@ def estimate_rt60(
 ) -> float:
     """Reverberation time (s) from the energy decay curve, extrapolated to 60 dB.
 
-    Used in: 01 · Audio effects, §7; 02a · Measuring a room, §2, §4.
+    Used in: 01 · Audio effects in torch, §6, §7; 02a · Measuring a room, §2, §4.
 
     A straight line is fitted (least squares) to the decay curve between the two
     levels of ``fit_range_db``: (-5, -25) gives T20, (-5, -35) gives T30.
@@ -226,8 +224,8 @@ def analyse_decay(
 ) -> DecayAnalysis:
     """Schroeder's energy decay curve of a response, with T20 and T30 line fits.
 
-    Used in: 02 · Noise and reverberation, §4; 02a · Measuring a room, §4, §5, §6; 05 ·
-    Augmentation at training time, §4.
+    Used in: 02 · Background noise at a measured SNR, §4; 02a · Measuring a room, §4, §5, §6, §7;
+    05b · simulated rooms, §1.
 
     Parameters
     ----------
@@ -279,7 +277,7 @@ def plot_energy_decay(
 ) -> Line2D:
     """Draw the energy decay curve with its T20/T30 line fits and the noise-floor cut.
 
-    Used in: 02 · Noise and reverberation, §4; 02a · Measuring a room, §4.
+    Used in: 02 · Background noise at a measured SNR, §4; 02a · Measuring a room, §4.
 
     Each fit is drawn as a dashed line extended to -60 dB, with dots where the curve
     crosses the fit range's two levels; the legend gives its RT60. The analysis

@@ -111,6 +111,8 @@ def _centre(clip: np.ndarray, frames: int) -> tuple[torch.Tensor, int]:
 def load_digits(*, frames: int = CLIP_FRAMES) -> Digits:
     """Read all 3,000 recordings from the bundled zip (checked against its SHA-256).
 
+    Used in: 06 · Does augmentation help?, §1.
+
     Parameters
     ----------
     frames : int, keyword-only
@@ -148,6 +150,8 @@ def load_digits(*, frames: int = CLIP_FRAMES) -> Digits:
 
 def speaker_split(digits: Digits, held_out: str | tuple[str, ...]) -> tuple[Digits, Digits]:
     """Split by speaker: ``(training, test)``, the test set holding ``held_out``'s clips.
+
+    Used in: 06 · Does augmentation help?, §1.
 
     Raises ``ValueError`` naming the speakers when ``held_out`` is not one of them.
     """
@@ -196,6 +200,8 @@ def add_floor(waveforms: torch.Tensor, generator: torch.Generator) -> torch.Tens
 class LogMel(torch.nn.Module):
     """40 log-mel bands (notebook 04), each band's mean over time removed.
 
+    Used in: 06 · Does augmentation help?, §2, §4.
+
     Input ``(clips, frames)`` at 8 kHz; output ``(clips, 40, frames // 128 + 1)``:
     32 ms windows (``n_fft`` 256), 16 ms hop, 20-4000 Hz, levels in dB. Removing each
     band's mean over the window takes away a filter or a gain applied to *everything* in
@@ -219,6 +225,8 @@ class LogMel(torch.nn.Module):
 
 class DigitNet(torch.nn.Module):
     """A small 1-D CNN over log-mel frames: three convolutions, global max-pool, 10 logits.
+
+    Used in: 06 · Does augmentation help?, §4.
 
     Input ``(clips, n_mels, frames)``; output logits ``(clips, 10)``. About 17 k weights.
     """
@@ -257,6 +265,8 @@ def fit(
     seed: int = 0,
 ) -> tuple[DigitNet, float]:
     """Train a :class:`DigitNet` on ``train``; return ``(model, seconds)``.
+
+    Used in: 06 · Does augmentation help?, §5, §8.
 
     The loop of notebook 06's recipe cell: each epoch shuffles the clips with a seeded
     generator; each batch passes through ``augment(waveforms, lengths, indices, generator)``
@@ -308,6 +318,8 @@ def fit(
 @torch.no_grad()
 def predict(model: torch.nn.Module, waveforms: torch.Tensor, *, seed: int = 0) -> torch.Tensor:
     """Class probabilities ``(clips, 10)`` for ``(clips, frames)`` 8 kHz waveforms.
+
+    Used in: 06 · Does augmentation help?, §5, §7, §8.
 
     The noise floor (:func:`add_floor`) is drawn from a generator seeded with ``seed``, so
     every test condition of the same clips gets the same floor.
@@ -369,6 +381,8 @@ class PairedDifference(NamedTuple):
 def paired_difference(first: torch.Tensor, second: torch.Tensor) -> PairedDifference:
     """Accuracy of ``first`` minus that of ``second`` on the same clips (bool per clip),
     with an exact test and a 95 % interval.
+
+    Used in: 06 · Does augmentation help?, §5, §8.
 
     Each clip gives -1, 0 or +1. Only the clips where the two disagree carry information:
     ``gains`` (first right, second wrong) and ``losses`` (the reverse). If the two models

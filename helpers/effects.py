@@ -34,7 +34,7 @@ def synthetic_rir(
 ) -> torch.Tensor:
     """A statistical room impulse response: Gaussian noise with an exponential decay.
 
-    Used in: 01 · Audio effects, §7, §9; 02a · Measuring a room, §5, §7.
+    Used in: 02a · Measuring a room, §5, §7; 02b · Levels, §3.
 
     The amplitude envelope falls by 60 dB over ``rt60`` seconds; the response lasts
     ``1.2 * rt60`` after an optional silent pre-delay. Each channel gets its own noise,
@@ -90,8 +90,6 @@ def synthetic_rir(
 def apply_reverb(waveform: ArrayLike, impulse_response: ArrayLike, *, mix: float) -> torch.Tensor:
     """Convolve with an impulse response and blend: ``(1 - mix) * dry + mix * wet``.
 
-    Used in: 01 · Audio effects, §7.
-
     ``mix`` is 0 for the dry signal alone and 1 for the reverberant signal alone
     (sox ``reverb -w``). The output is longer than the input by the response's
     length minus one sample, so the reverberant tail is kept. A mono response is
@@ -125,8 +123,6 @@ def effects_chain(
     seed: int = 0,
 ) -> torch.Tensor:
     """sox's ``lowpass -1 F speed S rate R reverb``: low-pass, speed change, stereo reverb.
-
-    Used in: 01 · Audio effects, §9.
 
     :func:`helpers.filters.single_pole_lowpass`, then ``AF.speed`` (which resamples
     back to ``sample_rate``), then :func:`apply_reverb` with a stereo

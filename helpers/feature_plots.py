@@ -44,7 +44,7 @@ def plot_feature(
 ) -> AxesImage | QuadMesh:
     """Show a precomputed matrix: a spectrogram, mel spectrogram or MFCC.
 
-    Used in: 04b · Inside the inverses and the features, §5; 05 · Augmentation at training time, §6.
+    Used in: 06 · Does augmentation help?, §2; 05b · simulated rooms, §3.
 
     Parameters
     ----------
@@ -129,8 +129,6 @@ def plot_filterbank(
 ) -> LineCollection:
     """Plot each filter's weight against frequency in Hz.
 
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §3.
-
     Parameters
     ----------
     filterbank : torch.Tensor or numpy.ndarray, shape (n_freqs, n_filters) or (n_freqs,)
@@ -195,8 +193,6 @@ def plot_mel_spectrogram(
     **kwargs: Any,
 ) -> AxesImage | QuadMesh:
     """Draw a mel spectrogram (already in dB) against time and frequency.
-
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §4, §6; 04b, §5.
 
     Parameters
     ----------

@@ -32,8 +32,6 @@ _BUTTERWORTH_4_Q = (0.5412, 1.3066)
 def single_pole_lowpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.Tensor:
     """One-pole low-pass filter, like sox ``lowpass -1 FREQ``.
 
-    Used in: 01 · Audio effects, §4.
-
     ``y[n] = (1 - a) x[n] + a y[n-1]`` with ``a = exp(-2 pi cutoff / sample_rate)``:
     a gentle 6 dB/octave slope above the cut-off, unity gain at 0 Hz.
     """
@@ -49,7 +47,7 @@ def single_pole_lowpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float)
 def highpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.Tensor:
     """4th-order Butterworth high-pass filter (two biquads), computed in float64.
 
-    Used in: 02a · Measuring a room, §1, §4, §5.
+    Used in: 02a · Measuring a room, §1, §4.
 
     The attenuation grows by 24 dB per octave below ``cutoff_hz`` (-3 dB there).
     Returns a tensor of the input's dtype (float64 for a numpy array).
@@ -69,7 +67,7 @@ def highpass(waveform: ArrayLike, sample_rate: int, cutoff_hz: float) -> torch.T
 def fft_convolve(waveform: torch.Tensor, impulse_response: torch.Tensor) -> torch.Tensor:
     """Full linear convolution along the last axis, through an FFT of a fast length.
 
-    Used in: 05 · Augmentation at training time, §4.
+    Used in: 02b · Levels, §3; 05b · simulated rooms, §1.
 
     The same result as ``torchaudio.functional.fftconvolve`` (``mode="full"``:
     ``N + M - 1`` samples), to float rounding. That function transforms exactly
@@ -87,8 +85,6 @@ def one_pole_lowpass_response_db(
     frequencies_hz: ArrayLike, sample_rate: int, cutoff_hz: float
 ) -> np.ndarray:
     """Gain in dB of :func:`single_pole_lowpass` at each frequency, from its formula.
-
-    Used in: 01 · Audio effects, §4.
 
     ``|H(f)| = (1 - a) / |1 - a exp(-j 2 pi f / sample_rate)|`` with
     ``a = exp(-2 pi cutoff_hz / sample_rate)``. The gain at the cut-off is close to
@@ -120,7 +116,7 @@ def biquad_lowpass_response_db(
 ) -> np.ndarray:
     """Gain in dB of the low-pass biquad of ``AF.lowpass_biquad`` (sox ``lowpass``).
 
-    Used in: 01 · Audio effects, §4.
+    Used in: 01 · Audio effects in torch, §4, §7.
 
     The coefficients of R. Bristow-Johnson's "Audio EQ Cookbook": with
     ``w0 = 2 pi cutoff / sample_rate`` and ``alpha = sin(w0) / (2 q)``,

@@ -38,8 +38,6 @@ def plot_kernel(
 ) -> Line2D:
     """Draw a kernel against time in ms, scaled to its peak (call again to overlay).
 
-    Used in: 03 · Resampling, §3 (through compare_kernels).
-
     Parameters
     ----------
     times_s : numpy.ndarray, shape (taps,)
@@ -94,8 +92,6 @@ def plot_kernel_response(
     **kwargs: Any,
 ) -> Line2D:
     """Draw a kernel's frequency response in dB, with a dashed line at the new Nyquist.
-
-    Used in: 03 · Resampling, §3 (through compare_kernels).
 
     Nothing is drawn at a floor: the axes show -160 to 5 dB, a deeper response runs off
     their bottom edge, and the caller may zoom with ``ax.set_ylim``.

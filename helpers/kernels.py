@@ -48,7 +48,7 @@ def resampler_kernel(
     """The interpolation kernel of a resampler, probed with impulses (works for any
     linear resampler, used as a black box).
 
-    Used in: 01 · Audio effects, §3; 03 · Resampling, §4.
+    Used in: 01a · inside a resampler, §2, §3; 03a · measuring a resampler, §6.
 
     Output sample ``j`` of a resampler fed a unit impulse at input sample ``k`` is the
     kernel's value at the time offset ``j / new_rate - k / orig_rate``. Impulses at
@@ -94,7 +94,7 @@ def kernel_response_db(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Frequency response (dB re. 0 Hz) of a kernel sampled on an even time grid.
 
-    Used in: 01 · Audio effects, §3; 03 · Resampling, §4.
+    Used in: 01a · inside a resampler, §2, §3; 03a · measuring a resampler, §6.
 
     Returns ``(freqs_hz, gain_db)`` up to half the grid's rate, zero-padded to
     ``n_fft`` points (default: at least 65536) so the curve is smooth. Nothing is
@@ -122,7 +122,7 @@ def probe_response(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The exact magnitude response of a linear resampler, from its impulse-probed kernel.
 
-    Used in: 03 · Resampling, §2-§4, §6; 03a · Measuring a resampler.
+    Used in: 03 · Resampling, §2; 03a · measuring a resampler, §1, §2, §3, §4, §5.
 
     :func:`resampler_kernel` (``resample`` maps a ``(batch, frames)`` float64 tensor to
     ``(batch, frames')``, a tensor or an array) and then :func:`kernel_response_db`. No
@@ -181,7 +181,7 @@ def kaiser_beta(attenuation_db: float) -> float:
     ``0.1102 (A - 8.7)`` above 50 dB, ``0.5842 (A - 21)**0.4 + 0.07886 (A - 21)`` from
     21 to 50 dB, 0 below.
 
-    Used in: 03a · Measuring a resampler, §4.
+    Used in: 03a · measuring a resampler, §4.
 
     Examples
     --------
@@ -195,8 +195,6 @@ def kaiser_beta(attenuation_db: float) -> float:
 def kaiser_attenuation_db(beta: float) -> float:
     """The stop-band attenuation (dB) Kaiser's rule promises for ``beta``: the inverse of
     :func:`kaiser_beta`, for ``beta`` above 4.55 (attenuation above 50 dB).
-
-    Used in: no notebook since 03 was rebuilt (01a states the rule).
     """
     if beta <= 0.1102 * (50 - 8.7):
         raise ValueError(f"the inverse holds for beta above 4.55 (50 dB), got {beta}")
@@ -209,7 +207,7 @@ def kaiser_transition_hz(attenuation_db: float, kernel_s: float) -> float:
     ``(A - 7.95) / (2.285 * 2 pi * kernel_s)``. The band is centred on the sinc's cut-off
     (its -6 dB point).
 
-    Used in: 03a · Measuring a resampler, §4.
+    Used in: 03a · measuring a resampler, §4.
     """
     if kernel_s <= 0:
         raise ValueError(f"kernel_s must be positive, got {kernel_s}")
@@ -260,7 +258,7 @@ def response_quality(
     """Aliasing, pass-band loss, flat-band edge and cut-off of a downsampler's exact
     response (from :func:`probe_response`).
 
-    Used in: 03 · Resampling, §2-§4, §6; 03a · Measuring a resampler.
+    Used in: 03 · Resampling, §2; 03a · measuring a resampler, §2, §4, §5, §6.
     """
     if not 0 < passband_fraction < 1:
         raise ValueError(f"passband_fraction must be in (0, 1), got {passband_fraction}")
@@ -283,8 +281,6 @@ def response_quality(
 def response_table(results: dict[str, ResponseQuality]) -> str:
     """A text table of :class:`ResponseQuality` values, one row per name (levels to 0.1 dB,
     frequencies to 10 Hz).
-
-    Used in: no notebook since 03 was rebuilt (the tests).
     """
     if not results:
         raise ValueError("results is empty: pass {name: response_quality(...)}")
@@ -315,7 +311,7 @@ def torchaudio_variants(
     entry's keyword arguments, as black-box resamplers (for :func:`probe_response`,
     :func:`helpers.kernel_plots.compare_kernels` or a sweep).
 
-    Used in: 03 · Resampling, §3; 03a · Measuring a resampler.
+    Used in: 03 · Resampling, §3; 03a · measuring a resampler, §4, §5, §6.
     """
     import torchaudio.functional as AF
 

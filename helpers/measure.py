@@ -37,8 +37,7 @@ __all__ = [
 def peak_dbfs(waveform: ArrayLike) -> float:
     """Largest absolute sample in dB relative to full scale (1.0 reads 0 dBFS).
 
-    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §1; 05 · Augmentation at
-    training time, §2, §11.
+    Used in: 05a · codecs, §2; 05c · scale-out, §3.
 
     Examples
     --------
@@ -54,8 +53,8 @@ def peak_dbfs(waveform: ArrayLike) -> float:
 def rms_dbfs(waveform: ArrayLike) -> float:
     """Root-mean-square level over all channels, in dBFS (a full-scale square wave reads 0).
 
-    Used in: 01 · Audio effects, §1; 02 · Noise and reverberation, §3, §5; 02a · Measuring
-    a room, §1.
+    Used in: 02 · Background noise at a measured SNR, §3; 02a · Measuring a room, §1; 02b · Levels,
+    §1.
 
     Examples
     --------
@@ -79,8 +78,7 @@ def spectrogram_db(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Short-time spectrum in dBFS, calibrated so that a full-scale sine's peak reads 0 dB.
 
-    Used in: 01 · Audio effects, §1; 03 · Resampling, §1; 04 · Spectrogram, Griffin-Lim, MFCC, §1,
-    §7.
+    Used in: 01b · filters in the z-domain, §4.
 
     Returns
     -------
@@ -188,8 +186,8 @@ def average_spectrum(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Long-term average power spectrum (Welch's method, Hann window, 75 % overlap).
 
-    Used in: 01 · Audio effects, §4; 02 · Noise and reverberation, §1; 05 · Augmentation at
-    training time, §1, §5.
+    Used in: 02 · Background noise at a measured SNR, §1; 05a · codecs, §1; 05b · simulated rooms,
+    §2.
 
     Channels are averaged. Returns ``(freqs in Hz, power in dB)``.
     """
@@ -217,7 +215,7 @@ def transfer_db(
 ) -> np.ndarray:
     """Gain of a linear effect at given frequencies, read from the two average spectra.
 
-    Used in: 01 · Audio effects, §4.
+    Used in: 01 · Audio effects in torch, §4.
 
     ``after`` must be the effect applied to ``before`` at the same sample rate.
     Returns the ratio of their average power spectra in dB at each frequency
@@ -241,8 +239,8 @@ def dominant_frequency(
 ) -> float:
     """Frequency (Hz) of the strongest peak of the average spectrum between f_min and f_max.
 
-    Used in: 01 · Audio effects, §3, §6, §9; 02 · Noise and reverberation, §1; 05 ·
-    Augmentation at training time, §3.
+    Used in: 01 · Audio effects in torch, §5, §7; 02 · Background noise at a measured SNR, §1; 01a ·
+    inside a resampler, §4; 05a · codecs, §3.
 
     The peak is refined by fitting a parabola through the three bins around it (in dB),
     which is accurate to a small fraction of a bin for a steady tone.
@@ -275,7 +273,7 @@ def level_envelope_db(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean power in consecutive blocks, in dB: the level of a signal over time.
 
-    Used in: 01 · Audio effects, §7; 02 · Noise and reverberation, §3.
+    Used in: 02 · Background noise at a measured SNR, §3.
 
     Returns ``(block centre times in s, level in dB)``. The level is re. full
     scale (0 dB = a power of 1), or re. ``reference`` (a power) when given.
@@ -302,7 +300,7 @@ def block_power_db(
 def tone_level_db(waveform: ArrayLike, sample_rate: int, frequency_hz: float) -> float:
     """Amplitude of the sinusoid at ``frequency_hz`` in a steady signal, in dBFS.
 
-    Used in: 01 · Audio effects, §3.
+    Used in: 01 · Audio effects in torch, §3, §5, §7; 01a · inside a resampler, §1, §4.
 
     A least-squares fit of a cosine and a sine at that frequency to the middle half
     of the signal (the first and last quarters hold a filter's start and end
@@ -350,7 +348,7 @@ def active_speech_level(
 ) -> tuple[float, float]:
     """Active speech level (ITU-T P.56, method B) and activity of a mono clip.
 
-    Used in: tests (notebook 02, §1, defines the active speech level in prose).
+    Used in: 02b · Levels, §1.
 
     The magnitude of the signal is smoothed twice with an exponential of time
     constant ``time_constant_s`` into an envelope. For each threshold of a ladder in

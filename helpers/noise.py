@@ -118,8 +118,9 @@ def _check_snr_values(snr: torch.Tensor) -> None:
 def snr_db(signal: ArrayLike, noise: ArrayLike) -> float:
     """The measured SNR (dB) of a mixture, from its two components.
 
-    Used in: 02 · Noise and reverberation, §1, §5; 05 · Augmentation at training time, §1,
-    §5, §9, §11, §12.
+    Used in: 02 · Background noise at a measured SNR, §1, §5, §8; 05 · Augmentation at training
+    time, §1; 02b · Levels, §5; 05a · codecs, §1; 05b · simulated rooms, §2; 05c · scale-out, §1,
+    §3.
 
     ``10 log10(mean(signal**2) / mean(noise**2))`` over all channels and frames.
     Both must have the same shape. Raises ``ValueError`` when either is silent
@@ -141,8 +142,6 @@ def snr_db(signal: ArrayLike, noise: ArrayLike) -> float:
 def snr_db_batch(signals: ArrayLike, noises: ArrayLike) -> torch.Tensor:
     """The measured SNR (dB) of every clip of a batch: a float64 tensor of shape ``(batch,)``.
 
-    Used in: tests (notebook 02, §2, computes the same by broadcasting).
-
     ``signals`` and ``noises`` have shape ``(batch, frames)`` or
     ``(batch, channels, frames)``; each clip's SNR uses all of its channels.
     """
@@ -154,8 +153,6 @@ def snr_db_batch(signals: ArrayLike, noises: ArrayLike) -> torch.Tensor:
 
 def noise_gain(signal: ArrayLike, noise: ArrayLike, target_snr_db: float) -> float:
     """The amplitude gain ``a`` for which ``signal + a * noise`` has ``target_snr_db``.
-
-    Used in: tests (notebook 02, §1, computes the gain in its own recipe).
 
     ``a = sqrt(P_signal / P_noise) * 10 ** (-target_snr_db / 20)``: the dB value is
     divided by 20, not 10, because ``a`` scales amplitude and power goes with ``a**2``.
@@ -204,8 +201,6 @@ def add_noise_at_snr(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mix ``noise`` into ``signal`` at ``target_snr_db``; the from-scratch ``add_noise``.
 
-    Used in: tests (notebook 02, §1, builds the mixer from scratch).
-
     Parameters
     ----------
     signal, noise : the same shape, ``(frames,)`` or ``(channels, frames)``.
@@ -238,8 +233,6 @@ def mix_batch_at_snr(
     signals: ArrayLike, noises: ArrayLike, target_snr_db: ArrayLike | float
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mix a batch of clips, each at its own SNR, in one vectorised call.
-
-    Used in: tests (notebook 02, §2, builds it from scratch).
 
     Parameters
     ----------
@@ -279,7 +272,7 @@ def fit_noise_length(
 ) -> torch.Tensor:
     """Cut or repeat a noise recording to exactly ``frames`` samples.
 
-    Used in: 02 · Noise and reverberation, §1 (named for its crossfade).
+    Used in: 02b · Levels, §2.
 
     Parameters
     ----------
@@ -362,9 +355,6 @@ def prepare_noise(
 ) -> torch.Tensor:
     """Resample a noise recording to ``sample_rate``, then fit it to ``frames`` samples.
 
-    Used in: 02 · Noise and reverberation, §1 (named as the one-call version of its
-    recipe).
-
     Resampling comes first: cutting first would need the length in the noise's
     own rate. See :func:`fit_noise_length` for ``mode``, ``seed`` and ``crossfade``.
     """
@@ -379,7 +369,7 @@ def prepare_noise(
 def peak_gain(*waveforms: ArrayLike, peak_dbfs: float = -1.0) -> float:
     """The gain (<= 1) that brings the largest peak of ``waveforms`` down to ``peak_dbfs``.
 
-    Used in: 05 · Augmentation at training time, §4, §5.
+    Used in: 05b · simulated rooms, §1, §2.
 
     Multiply *every* component of a mixture (or the mixture itself) by it to avoid
     clipping: a gain shared by signal and noise leaves their SNR unchanged,

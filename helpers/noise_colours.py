@@ -62,7 +62,7 @@ def coloured_noise(
     """Gaussian noise with power density ``~ 1 / f ** exponent`` between ``f_min`` and
     ``f_max`` (zero outside, and at 0 Hz).
 
-    Used in: 05 · Augmentation at training time, §1.
+    Used in: 05a · codecs, §1.
 
     Parameters
     ----------
@@ -115,7 +115,7 @@ def white_noise(
 ) -> torch.Tensor:
     """Gaussian white noise, ``(channels, frames)``: equal power per hertz, at ``rms_dbfs``.
 
-    Used in: 02 · Noise and reverberation, §6.
+    Used in: 02 · Background noise at a measured SNR, §6.
 
     Examples
     --------
@@ -140,7 +140,7 @@ def pink_noise(
 ) -> torch.Tensor:
     """Pink noise in the audible band: power density ~ 1/f from ``f_min`` up to Nyquist.
 
-    Used in: 02 · Noise and reverberation, §6.
+    Used in: 02 · Background noise at a measured SNR, §6; 02b · Levels, §4.
 
     :func:`coloured_noise` with ``exponent=1``: the spectrum falls 3 dB per octave
     (10 dB per decade), equal power per octave. Bins below ``f_min`` are zero: a 1/f
@@ -183,7 +183,7 @@ def pink_noise(
 def band_power_share(noise: ArrayLike, sample_rate: int, f_min: float, f_max: float) -> float:
     """Share (0-1) of a signal's power between ``f_min`` and ``f_max``, from its spectrum.
 
-    Used in: 05 · Augmentation at training time, §5.
+    Used in: 05b · simulated rooms, §2.
     """
     data = as_waveform(noise, tensor=True).double()
     power = torch.fft.rfft(data).abs().square().sum(0)

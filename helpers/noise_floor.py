@@ -100,7 +100,7 @@ def find_noise_floor(
 ) -> NoiseFloor:
     """Find where a measured response's decay sinks into its noise floor (Lundeby's method).
 
-    Used in: 02 · Noise and reverberation, §3; 02a · Measuring a room, §3.
+    Used in: 02 · Background noise at a measured SNR, §3; 02a · Measuring a room, §3.
 
     Schroeder's integral sums energy from the end of the response backwards. In a
     measured response, everything after the decay has met the noise floor is

@@ -94,7 +94,7 @@ def plot_waveform(
 ) -> Artist:
     """Plot one channel against time in seconds.
 
-    Used in: 01 · Audio effects, §1, §7, §8, §9; 02 · Noise and reverberation, §1, §6.
+    Used in: 01 · Audio effects in torch, §2, §8; 02 · Background noise at a measured SNR, §1, §6.
 
     When there are more samples than ``max_points`` (default: twice the axes' width
     in pixels), each pixel column shows the min/max envelope of its samples, so
@@ -178,7 +178,9 @@ def plot_spectrogram(
 ) -> AxesImage | QuadMesh:
     """Spectrogram of one channel: time in seconds, frequency in Hz, colour in dBFS.
 
-    Used in: every notebook (01, 02, 04, 05), first in 01 · Audio effects, §1.
+    Used in: 01 · Audio effects in torch, §2, §4, §8; 02 · Background noise at a measured SNR, §1,
+    §3, §5, §6; 03 · Resampling, §2; 05 · Augmentation at training time, §6; 05a · codecs, §3; 05b ·
+    simulated rooms, §1.
 
     The level is calibrated so that a full-scale sine reads 0 dB, so two spectrograms
     drawn with the same ``vmax`` compare levels honestly.
@@ -271,6 +273,8 @@ def draw_matrix(ax, matrix, hop_seconds, y_values, log_y, *, vmin, vmax, **kwarg
 
 def attach_colorbar(mappable, *, ax: Axes | None = None, label: str) -> Colorbar:
     """The colour bar of ``ax``, made on the first call and pointed at ``mappable`` later.
+
+    Used in: 06 · Does augmentation help?, §6.
 
     Drawing on the same Axes again (as an explorer does with :func:`helpers.redraw`)
     reuses its colour bar instead of adding another one beside it.

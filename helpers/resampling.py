@@ -103,7 +103,7 @@ def measure_resampling(
 ) -> ResamplingQuality:
     """Aliasing, pass-band loss and transition width of a downsampler, from its swept output.
 
-    Used in: 03 · Resampling, §6 (the explorer); 03a · Measuring a resampler, §2.
+    Used in: 03a · measuring a resampler, §2.
 
     ``output`` is the resampler applied to ``sweep.waveform`` (from ``sweep.sample_rate``
     to ``output_rate``, which must be lower than twice the sweep's last frequency).
@@ -172,8 +172,6 @@ def measure_resampling(
 def quality_table(results: dict[str, ResamplingQuality]) -> str:
     """A text table of measured qualities, one row per name: the worst and the mean alias
     and the loss to 0.1 dB, frequencies to 10 Hz (the values are deterministic).
-
-    Used in: no notebook since 03 was rebuilt (the tests).
     """
     if not results:
         raise ValueError("results is empty: pass {name: measure_resampling(...)}")
@@ -212,8 +210,6 @@ def plot_gain(
     **kwargs,
 ) -> Line2D:
     """Gain of a resampler against the input frequency (log axis), read from its swept output.
-
-    Used in: 03 · Resampling, §6 (through draw_resampling).
 
     Above the new Nyquist frequency (shaded unless ``mark_aliased`` is false) every
     bit of the curve is aliasing: the level at which that input frequency comes back,
@@ -277,7 +273,7 @@ def reference_resamplers(
     """The resamplers notebook 03 compares, each mapping ``(batch, frames)`` at
     ``orig_rate`` (a tensor or an array) to an array ``(batch, frames')`` at ``new_rate``.
 
-    Used in: 03 · Resampling, §4; 03a · Measuring a resampler.
+    Used in: 03 · Resampling, §4; 03a · measuring a resampler, §5.
 
     torchaudio's defaults and its :data:`LONG_KAISER` setting; soxr HQ and VHQ (soxr takes
     ``(frames, channels)``, so the batch goes in and out transposed); scipy's
@@ -337,8 +333,6 @@ def device_aliasing_db(
 ) -> float:
     """The worst alias of a float32 ``torchaudio.transforms.Resample`` run on ``device``,
     measured on that device's own output (its kernel probed there, :func:`probe_response`).
-
-    Used in: no notebook since 03 was rebuilt (03a says what to measure on a GPU).
 
     ``fp32_precision`` (``"tf32"`` or ``"ieee"``) sets cuDNN's float32 convolutions for the
     measurement (``torch.backends.cudnn.conv.fp32_precision``) and restores it after;

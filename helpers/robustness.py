@@ -60,7 +60,10 @@ ROOMS = {
 
 def training_noises(*, seconds: float = 5.0, seed: int = 0) -> torch.Tensor:
     """The coloured noises of :data:`helpers.augment.noises.COLOURS` at 8 kHz, unit RMS,
-    shape ``(3, frames)`` (white 300-3400 Hz, pink, brown)."""
+    shape ``(3, frames)`` (white 300-3400 Hz, pink, brown).
+
+    Used in: 06 · Does augmentation help?, §4.
+    """
     generator = torch.Generator().manual_seed(check_count(seed, "seed", minimum=0))
     return torch.cat([
         noises.coloured_noise(round(seconds * SAMPLE_RATE), SAMPLE_RATE, exponent=exponent,
@@ -116,6 +119,8 @@ def codec_round_trip(waveforms: torch.Tensor, subtype: str, *, container: str = 
 def make_conditions(test: Digits, *, seed: int = 0) -> dict[str, torch.Tensor]:
     """The :data:`CONDITIONS` applied to ``test``'s clips: name -> ``(clips, frames)``.
 
+    Used in: 06 · Does augmentation help?, §3.
+
     Babble excerpts start at seeded random points of the 5 s recording; the measured room
     is aligned to its direct path (the clip keeps its timing).
     """
@@ -148,6 +153,8 @@ Augment = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, torch.Generator], 
 def make_augmentations(train: Digits, *, seed: int = 0) -> dict[str, dict[str, Callable | None]]:
     """The :data:`REGIMES`: name -> ``{"augment": ..., "spec_augment": ...}`` for
     :func:`helpers.digits.fit`.
+
+    Used in: 06 · Does augmentation help?, §4.
 
     - noise: with p 0.8 a coloured-noise excerpt at an SNR drawn from 0-20 dB;
     - room: with p 0.8 one of the three simulated rooms;
@@ -252,7 +259,10 @@ def _recentre(waves: torch.Tensor, frames: int) -> torch.Tensor:
 
 def accuracy_table(correct: dict[str, dict[str, torch.Tensor]]) -> dict[str, dict[str, tuple]]:
     """``correct[regime][condition]`` (bool per test clip) -> ``(accuracy, low, high)`` with
-    the Wilson 95 % interval (:func:`helpers.digits.wilson_interval`)."""
+    the Wilson 95 % interval (:func:`helpers.digits.wilson_interval`).
+
+    Used in: 06 · Does augmentation help?, §5.
+    """
     table = {}
     for regime, row in correct.items():
         table[regime] = {}

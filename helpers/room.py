@@ -49,7 +49,7 @@ def direct_path_index(
 ) -> int:
     """Sample index of the direct path: where the sound arrives, by one rule for the course.
 
-    Used in: 05 · Augmentation at training time, §4.
+    Used in: 05b · simulated rooms, §1.
 
     ``rule="peak"`` (the default) takes the largest sample, channels summed in energy.
     The direct sound travels the shortest way, so it arrives first, and in a measured
@@ -116,8 +116,6 @@ def trim_rir(
 ) -> torch.Tensor:
     """Cut an impulse response around its direct path, fade its end and normalise it.
 
-    Used in: no notebook; tests/test_notebook02_facts.py checks notebook 02 §3 against it.
-
     Parameters
     ----------
     pre_s : keep this much before the direct-path peak (at most what there is);
@@ -175,7 +173,7 @@ def direct_to_reverberant_ratio(
 ) -> float:
     """Direct-to-reverberant ratio (DRR) in dB.
 
-    Used in: 02 · Noise and reverberation, §4.
+    Used in: 02 · Background noise at a measured SNR, §4.
 
     The direct sound is the energy within ``window_s`` either side of the
     direct-path peak (2.5 ms is the usual choice); the reverberation is all the

@@ -54,8 +54,6 @@ def _same_shape(
 def spectral_convergence_db(target: ArrayLike, estimate: ArrayLike) -> float:
     """How far a magnitude spectrogram is from the target one, in dB.
 
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §2; 04b.
-
     ``20 log10(||target - estimate||_F / ||target||_F)``: 0 dB means an error as large
     as the target itself, -20 dB an error a tenth of it (in amplitude).
 
@@ -111,8 +109,6 @@ def griffin_lim(
     keep: Iterable[int] = (),
 ) -> GriffinLimResult:
     """Griffin-Lim phase reconstruction that records its error after every iteration.
-
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §2.
 
     The same update as ``torchaudio.functional.griffinlim`` (fast Griffin-Lim with
     ``momentum``; 0 gives the original algorithm), so with ``init="zeros"`` the final
@@ -202,8 +198,6 @@ def _check_scale(mel_scale: str) -> None:
 def hz_to_mel(hz: ArrayLike | float, mel_scale: str = "htk") -> np.ndarray:
     """Frequency in Hz to mels, on the HTK scale or Slaney's (as torchaudio and librosa).
 
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, 04b §5.
-
     HTK: ``2595 log10(1 + f / 700)``. Slaney: linear below 1 kHz (``3 f / 200``, so
     1 kHz is 15 mels), logarithmic above (``15 + 27 ln(f / 1000) / ln(6.4)``).
 
@@ -244,8 +238,6 @@ def mel_centres_hz(
 ) -> np.ndarray:
     """Centre frequency (Hz) of each of ``n_mels`` triangular mel filters.
 
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §3; 04b §5.
-
     The filters' corners are ``n_mels + 2`` points equally spaced in mels from ``f_min`` to
     ``f_max``; filter ``m`` peaks at point ``m + 1``.
     """
@@ -260,8 +252,6 @@ def window_resolution(
     win_length: int, sample_rate: int, window: str = "hann"
 ) -> tuple[float, float]:
     """Time and frequency resolution of an STFT window, both measured at -6 dB.
-
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, 04a §2, §3.
 
     Returns
     -------
@@ -287,8 +277,6 @@ def window_resolution(
 def window_sidelobe_db(window: str, length: int = 512) -> float:
     """Height of a window's highest side lobe relative to its main lobe's peak, in dB.
 
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, 04a §2.
-
     The spectrum is zero-padded 64 times; the main lobe ends at its first minimum, and
     every ripple beyond is a side lobe. Harris (1978): rectangular -13.3 dB, Hann -31.5,
     Hamming -42.7, Blackman -58.1.
@@ -304,8 +292,6 @@ def frame_spectrum_db(
     signal: ArrayLike, sample_rate: int, *, win_length: int, n_fft: int, window: str = "hann"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Spectrum of a signal's first ``win_length`` samples, windowed, zero-padded to ``n_fft``.
-
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, 04a §1.
 
     Returns ``(freqs, level_db)``: ``n_fft // 2 + 1`` frequencies in Hz and levels in dB
     relative to the largest bin. A larger ``n_fft`` gives more bins, not a narrower peak.
@@ -325,8 +311,6 @@ def overlap_add_inverse(
     stft: Any, *, n_fft: int, hop_length: int, length: int, window: str = "hann"
 ) -> np.ndarray:
     """The least-squares signal for a (possibly modified) STFT, written out in NumPy.
-
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, 04b §4.
 
     Griffin and Lim (1984): overlap-add each frame's inverse FFT times the window, divide
     by the overlap-added squared window, drop the ``n_fft // 2`` samples of padding that
@@ -378,8 +362,6 @@ class Difference:
 
 def max_difference(ours: ArrayLike, reference: ArrayLike) -> Difference:
     """Compare two arrays of the same shape: ``max|a - b|`` and ``max|a - b| / max|b|``.
-
-    Used in: 04 · Spectrogram, Griffin-Lim, MFCC, §3, §4, §5; 04b.
     """
     mine, theirs = _same_shape(
         ours, reference, ("ours", "reference"),

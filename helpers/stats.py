@@ -45,7 +45,7 @@ class AudioStats:
 def print_stats(waveform: ArrayLike, sample_rate: int, *, title: str | None = None) -> None:
     """Print shape, dtype, sample rate, duration, and per-channel peak, RMS and DC offset.
 
-    Used in: 01 · Audio effects, §1, §8; 02 · Noise and reverberation, §1.
+    Used in: 02 · Background noise at a measured SNR, §1.
 
     Parameters
     ----------

@@ -107,7 +107,7 @@ def log_sweep(
 ) -> Sweep:
     """A sine sweep whose frequency rises exponentially from ``f_start`` to ``f_end``.
 
-    Used in: 03 · Resampling, §1-§3, §6; 03a · Measuring a resampler, §2.
+    Used in: 03 · Resampling, §1; 03a · measuring a resampler, §2.
 
     The phase is the integral of the instantaneous frequency
     ``f(t) = f_start * k**(t/T)`` with ``k = f_end / f_start``:
@@ -321,8 +321,6 @@ def compare_sweeps(
     """The swept outputs of several resamplers side by side (:func:`plot_sweep` each, one
     shared frequency axis, no colour bars, the new Nyquist frequency dashed), each titled
     ``titles[name]`` or its name. Returns the figure.
-
-    Used in: no notebook since 03 was rebuilt (the tests).
     """
     if not outputs:
         raise ValueError("outputs is empty: pass {name: resampled sweep}")

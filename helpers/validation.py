@@ -60,8 +60,6 @@ def power_db(power: Any, reference: float = 1.0) -> Any:
 
 def amplitude_db(amplitude: Any, reference: float = 1.0) -> Any:
     """``20 log10(|amplitude| / reference)``, never below :data:`DB_FLOOR`.
-
-    Used in: 01 · Audio effects, §7.
     """
     ratio = np.abs(np.asarray(amplitude, dtype=np.float64)) / reference
     return power_db(np.square(ratio))

@@ -82,8 +82,7 @@ class Step:
 class Gain(Step):
     """Multiply by a gain drawn in dB from ``gain_db``.
 
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
+    Used in: 05 · Augmentation at training time, §3, §5; 05c · scale-out, §1, §3.
     """
 
     gain_db: tuple[float, float] = (-6.0, 6.0)
@@ -104,9 +103,6 @@ class Gain(Step):
 class Loudness(Step):
     """Normalise to a loudness drawn from ``lufs``, never letting the peak exceed
     ``peak_dbfs`` (:func:`helpers.augment.loudness.normalize_loudness`).
-
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
     """
 
     lufs: tuple[float, float] = (-30.0, -18.0)
@@ -134,8 +130,7 @@ class Loudness(Step):
 class Speed(Step):
     """Speed perturbation (Ko et al. 2015): one of ``factors``; pitch and duration change.
 
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
+    Used in: 05 · Augmentation at training time, §3.
     """
 
     factors: tuple[float, ...] = (0.9, 1.0, 1.1)
@@ -180,8 +175,7 @@ class Codec(Step):
     """A lossy codec round trip, aligned back to the input (its delay found by
     cross-correlation) and cut to the input's length.
 
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
+    Used in: 05 · Augmentation at training time, §3, §6.
     """
 
     codecs: tuple[str, ...] = ("mp3", "vorbis", "opus", "mulaw")
@@ -220,8 +214,7 @@ class Room(Step):
     """Convolve with one of ``rirs`` (name -> response aligned to its direct path, see
     :func:`helpers.augment.rooms.align_rir`); the clip keeps its length and timing.
 
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
+    Used in: 05 · Augmentation at training time, §3, §6; 05c · scale-out, §3.
     """
 
     rirs: dict[str, torch.Tensor] = field(default_factory=dict)
@@ -266,8 +259,8 @@ class Noise(Step):
     """Add one of ``noises`` (name -> (1, frames) at the clip's rate) at an SNR drawn
     from ``snr_db``; the excerpt's start is drawn too.
 
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b · simulated rooms, §2; 05c · scale-out,
+    §1, §3.
     """
 
     noises: dict[str, torch.Tensor] = field(default_factory=dict)
@@ -299,8 +292,8 @@ class Noise(Step):
 class Chain:
     """Steps applied in order, each drawn from one generator per ``(seed, epoch, index)``.
 
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
+    Used in: 05 · Augmentation at training time, §3, §5, §6; 05b · simulated rooms, §2; 05c ·
+    scale-out, §1, §3.
 
     Parameters
     ----------
@@ -353,8 +346,7 @@ class Chain:
 def describe(record: list[dict[str, Any]]) -> str:
     """One line per applied step, numbers rounded, e.g. ``noise: babble, snr_db 12.3``.
 
-    Used in: 05 · Augmentation at training time, §3, §6; 05b, §2;
-    05c · Scale-out and the peer libraries, §3.
+    Used in: 05 · Augmentation at training time, §3, §6; 05b · simulated rooms, §2.
     """
     lines = []
     for entry in record:

@@ -54,7 +54,7 @@ def codec_round_trip(
 ) -> RoundTrip:
     """Encode ``waveform`` with a lossy codec in memory and decode it again.
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §1.
+    Used in: 05a · codecs, §1.
 
     Parameters
     ----------
@@ -115,7 +115,7 @@ def codec_round_trip(
 def mu_law_round_trip(waveform: ArrayLike, *, bits: int = 8) -> torch.Tensor:
     """Quantise to ``bits``-bit μ-law codes and expand again (G.711's μ-law is 8 bits).
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §1.
+    Used in: 05a · codecs, §1.
 
     μ-law spends its codes logarithmically: quiet samples get fine steps, loud ones
     coarse steps, so the error is roughly proportional to the signal (about 38 dB SNR
@@ -134,7 +134,7 @@ def find_delay(
 ) -> int:
     """Delay of ``processed`` against ``reference`` in samples, from their cross-correlation.
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §1.
+    Used in: 05 · Augmentation at training time, §1; 05a · codecs, §1; 05c · scale-out, §3.
 
     Positive: ``processed`` lags (an encoder's look-ahead and padding). Channels are
     summed first. ``max_lag`` bounds the search to ``|lag| <= max_lag``.
@@ -157,7 +157,7 @@ def find_delay(
 def align(processed: ArrayLike, delay: int, frames: int) -> torch.Tensor:
     """``processed`` shifted earlier by ``delay`` samples and cut (or zero-padded) to ``frames``.
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §1.
+    Used in: 05a · codecs, §1.
     """
     data = as_waveform(processed, "processed", tensor=True)
     if delay >= 0:
@@ -181,7 +181,7 @@ def bandwidth_hz(
     """The frequency where the processed average spectrum first falls ``drop_db`` below
     the reference's, scanning up from ``f_min`` (the codec's low-pass edge).
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §1.
+    Used in: 05a · codecs, §1.
 
     Both spectra are Welch averages (:func:`helpers.average_spectrum`); the two signals
     must be aligned and equally long. Returns the Nyquist frequency when nothing falls

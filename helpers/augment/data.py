@@ -34,8 +34,7 @@ BUNDLED_CLIPS = ("speech", "arctic", "whistle")
 class AudioFileError(ValueError):
     """A file in a dataset that cannot be used: its message names the file and the fix.
 
-    Used in: 05 · Augmentation at training time, §4, §5, §7;
-    05c · Scale-out and the peer libraries, §1, §2.
+    Used in: 05 · Augmentation at training time, §4.
     """
 
 
@@ -121,8 +120,7 @@ def _missing_wav_bytes(path: Path) -> int:
 class AudioDataset(torch.utils.data.Dataset):
     """Audio files, read at one rate and channel count, augmented per ``(epoch, index)``.
 
-    Used in: 05 · Augmentation at training time, §4, §5, §7;
-    05c · Scale-out and the peer libraries, §1, §2.
+    Used in: 05 · Augmentation at training time, §4, §5, §7; 05c · scale-out, §2, §4.
 
     Parameters
     ----------
@@ -219,8 +217,7 @@ class EpochSampler(torch.utils.data.Sampler):
     """Yields ``(epoch, index)`` pairs from another sampler (default: all indices in
     order), so the epoch travels with each index to whichever worker reads it.
 
-    Used in: 05 · Augmentation at training time, §4, §5, §7;
-    05c · Scale-out and the peer libraries, §1, §2.
+    Used in: 05 · Augmentation at training time, §5; 05c · scale-out, §4.
     """
 
     def __init__(self, length_or_sampler: int | torch.utils.data.Sampler, *, epoch: int = 0):
@@ -244,8 +241,7 @@ class EpochSampler(torch.utils.data.Sampler):
 def collate_padded(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Stack clips of different lengths: zero-pad to the longest, return ``lengths``.
 
-    Used in: 05 · Augmentation at training time, §4, §5, §7;
-    05c · Scale-out and the peer libraries, §1, §2.
+    Used in: 05 · Augmentation at training time, §4, §5; 05c · scale-out, §4.
 
     Returns a dict with ``waveform`` ``(batch, channels, frames)``, ``lengths``
     ``(batch,)`` (valid samples of each clip), ``index`` ``(batch,)``, and ``record`` and
@@ -276,8 +272,7 @@ def make_clip_folder(
     as a small stand-in for a corpus: WAV and FLAC, 16, 22.05 and 44.1 kHz, mono and
     stereo, lengths from ``0.75 * seconds`` to ``seconds``. Returns their paths.
 
-    Used in: 05 · Augmentation at training time, §4, §5, §7;
-    05c · Scale-out and the peer libraries, §1, §2.
+    Used in: 05 · Augmentation at training time, §4.
     """
     import soxr
 
@@ -311,8 +306,6 @@ def make_clip_folder(
 
 class LengthBucketSampler(torch.utils.data.Sampler):
     """Batches of indices of similar length, so a padded batch holds little padding.
-
-    Used in: tests only so far (``tests/test_notebook05_facts.py`` measures the padding).
 
     Each epoch shuffles the indices (seeded from ``seed`` and the epoch), cuts them into
     pools of ``batch_size * pool_batches``, sorts each pool by length, cuts it into

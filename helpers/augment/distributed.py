@@ -32,7 +32,7 @@ def free_port() -> int:
 def fingerprint(record: list[dict[str, Any]]) -> str:
     """The chain's draws for one item as short text (floats rounded to 1e-6).
 
-    Used in: 05c · Scale-out and the peer libraries, §2.
+    Used in: 05c · scale-out, §2.
     """
     parts = []
     for entry in record:
@@ -44,7 +44,7 @@ def fingerprint(record: list[dict[str, Any]]) -> str:
 def shard_chain(seed: int):
     """The chain every rank uses (gain and speed: cheap, and every draw visible).
 
-    Used in: 05c · Scale-out and the peer libraries, §2.
+    Used in: 05c · scale-out, §2, §4.
     """
     from .chain import Chain, Gain, Speed
 
@@ -100,11 +100,11 @@ def run_ranks(
     """Run the shard reading in ``world_size`` processes; returns one dict per rank:
     ``rank`` and ``seen``, a list of ``[epoch, index, fingerprint]``.
 
+    Used in: 05c · scale-out, §2.
+
     Each rank reads through a ``DataLoader`` with ``num_workers`` persistent workers,
     its sampler an :class:`~helpers.augment.data.EpochSampler` wrapping a
     ``DistributedSampler``, so the epoch reaches the workers with every index.
-
-    Used in: 05c · Scale-out and the peer libraries, §2.
 
     ``start_method="spawn"`` (what ``torch.multiprocessing.spawn`` and ``torchrun`` give:
     fresh interpreters, portable) re-imports torch in every process, several seconds on
@@ -130,7 +130,7 @@ def check_shards(results: list[dict[str, Any]], dataset_size: int) -> dict[str, 
     (epoch, index) read twice got the same draws; how many indices changed draws
     between epochs.
 
-    Used in: 05c · Scale-out and the peer libraries, §2.
+    Used in: 05c · scale-out, §2.
     """
     by_epoch: dict[int, list[set[int]]] = {}
     prints: dict[tuple[int, int], str] = {}

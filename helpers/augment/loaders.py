@@ -51,8 +51,6 @@ def measure_throughput(
 ) -> Throughput:
     """Iterate a ``DataLoader`` over ``dataset`` for ``epochs`` and time it (start-up of
     the workers included: that is what a training loop waits for too).
-
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
     """
     options: dict[str, Any] = {}
     if num_workers > 0:
@@ -83,7 +81,7 @@ def measure_throughput(
 class GlobalNumpyDraws(torch.utils.data.Dataset):
     """Draws a "gain" from NumPy's global generator per item: the classic pitfall.
 
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
+    Used in: 05 · Augmentation at training time, §2.
     """
 
     def __init__(self, length: int) -> None:
@@ -101,7 +99,7 @@ class CopiedNumpyDraws(GlobalNumpyDraws):
     """Draws from a NumPy ``Generator`` made in ``__init__``: every worker gets a copy of
     it, in the same state, and so the same sequence of draws.
 
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
+    Used in: 05 · Augmentation at training time, §2.
     """
 
     def __init__(self, length: int, *, seed: int = 0) -> None:
@@ -115,7 +113,7 @@ class CopiedNumpyDraws(GlobalNumpyDraws):
 class SeededDraws(GlobalNumpyDraws):
     """The fix: draws from a generator seeded from ``(seed, epoch, index)``.
 
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
+    Used in: 05 · Augmentation at training time, §2.
     """
 
     def __init__(self, length: int, *, seed: int = 0) -> None:
@@ -135,7 +133,7 @@ def collect_draws(
 ) -> dict[int, float]:
     """Every item's draw, by index, read through a ``DataLoader`` with ``num_workers``.
 
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
+    Used in: 05 · Augmentation at training time, §2.
     """
     if hasattr(dataset, "set_epoch"):
         dataset.set_epoch(epoch)
@@ -148,7 +146,7 @@ def collect_draws(
 def count_duplicates(draws: dict[int, float]) -> int:
     """How many items share their draw with at least one other item.
 
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
+    Used in: 05 · Augmentation at training time, §2.
     """
     counts = Counter(draws.values())
     return sum(count for count in counts.values() if count > 1)
@@ -165,7 +163,7 @@ def augment_batch(
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """Gain and noise for a whole padded batch at once, on the batch's device.
 
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
+    Used in: 05c · scale-out, §1.
 
     Each clip gets its own gain and SNR (drawn on the CPU from ``generator``, so the
     draws do not depend on the device) and its own excerpt of ``noise`` (1, frames);
@@ -197,7 +195,7 @@ def first_worker_error(
     """Read ``dataset`` through a ``DataLoader`` and return the first error it raises in the
     main process (``None`` if every item loads), its workers already stopped.
 
-    Used in: 05 · Augmentation at training time, §2, §4; 05c · Scale-out and the peer libraries, §1.
+    Used in: 05 · Augmentation at training time, §4.
 
     A caught exception's traceback keeps the loader's iterator alive in a reference cycle;
     if the garbage collector later frees it inside a forked worker of another loader, the

@@ -72,7 +72,7 @@ def k_weight(waveform: ArrayLike, sample_rate: int) -> torch.Tensor:
 def integrated_loudness(waveform: ArrayLike, sample_rate: int) -> float:
     """Integrated loudness in LUFS (BS.1770-4, gated), of up to five channels.
 
-    Used in: 05a · Codecs, loudness and speed, §2.
+    Used in: 05a · codecs, §2.
 
     Raises ``ValueError`` for a clip shorter than one 400 ms block (no gating block fits:
     ``torchaudio.functional.loudness`` fails there with a tensor-size error and pyloudnorm
@@ -127,7 +127,7 @@ def normalize_loudness(
 ) -> Normalised:
     """Scale a clip to ``target_lufs``; with ``peak_dbfs``, never let its peak exceed that.
 
-    Used in: 05a · Codecs, loudness and speed, §2.
+    Used in: 05a · codecs, §2.
 
     The gain is one number for the whole clip (no compression). When the loudness gain
     would push the peak above ``peak_dbfs`` the gain is lowered to meet the peak instead
@@ -152,7 +152,7 @@ def normalize_loudness(
 def normalize_peak(waveform: ArrayLike, *, peak_dbfs: float = -1.0) -> torch.Tensor:
     """Scale a clip so that its largest sample sits at ``peak_dbfs``.
 
-    Used in: 05a · Codecs, loudness and speed, §2.
+    Used in: 05a · codecs, §2.
     """
     data = as_waveform(waveform, tensor=True)
     peak = float(data.abs().max())

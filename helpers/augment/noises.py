@@ -21,7 +21,7 @@ def noise_corpus(
     """The recorded babble (resampled to ``sample_rate``) and the :data:`COLOURS`, each
     ``(1, frames)`` at unit RMS; the coloured ones ``seconds`` long.
 
-    Used in: 05 · Augmentation at training time, §3; 05b · Rooms, noise and SpecAugment, §2.
+    Used in: 05 · Augmentation at training time, §3; 05b · simulated rooms, §2.
     """
     sample_rate = check_sample_rate(sample_rate)
     babble, _ = load_audio("babble", channels="mix", sample_rate=sample_rate)

@@ -67,7 +67,7 @@ def simulate_room(
 ) -> SimulatedRoom:
     """Simulate a shoebox room whose Sabine RT60 is ``target_rt60_s``.
 
-    Used in: 05 · Augmentation at training time, §1, §3; 05b · Rooms, noise and SpecAugment, §1.
+    Used in: 05 · Augmentation at training time, §3; 05b · simulated rooms, §1.
 
     ``max_order`` defaults to what ``inverse_sabine`` says the decay needs; a lower one is
     faster and cuts the tail short. ``simulator_rt60_s`` is pyroomacoustics' own
@@ -105,7 +105,7 @@ def align_rir(rir: ArrayLike, sample_rate: int, *, fade_s: float = 0.005) -> tor
     :func:`helpers.room.direct_path_index` with ``rule="first_arrival"``), its end
     faded over ``fade_s``, normalised to unit energy per channel.
 
-    Used in: 05 · Augmentation at training time, §1, §3; 05b · Rooms, noise and SpecAugment, §1.
+    Used in: 05 · Augmentation at training time, §3; 05b · simulated rooms, §1.
 
     Convolving a clip with it keeps the direct sound at the clip's own time (no delay) and
     white noise at its power.

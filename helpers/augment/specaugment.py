@@ -17,7 +17,7 @@ import torch
 def frame_lengths(sample_lengths: torch.Tensor, hop_length: int) -> torch.Tensor:
     """STFT frames of each clip (``center=True``): ``1 + samples // hop_length``.
 
-    Used in: 05b · Rooms, noise and SpecAugment, §3.
+    Used in: 05b · simulated rooms, §3.
     """
     return 1 + torch.div(sample_lengths, hop_length, rounding_mode="floor")
 
@@ -41,7 +41,7 @@ def spec_augment(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mask a ``(batch, channels, frames)`` feature batch; returns ``(masked, mask)``.
 
-    Used in: 05b · Rooms, noise and SpecAugment, §3.
+    Used in: 05b · simulated rooms, §3.
 
     ``lengths`` holds each example's valid frames, shape ``(batch,)``; ``mask`` is a bool
     tensor shaped like ``features`` (true where masked). Draws happen on the CPU, so a

@@ -33,7 +33,7 @@ def _positive(value: float, name: str) -> float:
 def change_speed(waveform: ArrayLike, sample_rate: int, *, factor: float) -> torch.Tensor:
     """Play ``factor`` times faster: pitch times ``factor``, duration over ``factor``.
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
+    Used in: 05a · codecs, §3.
 
     The factor is rounded so that the source rate is a multiple of
     ``sample_rate / gcd(sample_rate, 100)``: the resampler then needs at most 100 phases
@@ -59,6 +59,8 @@ def effective_speed_factor(sample_rate: int, factor: float) -> float:
     ``sample_rate``, after rounding the source rate to a multiple of
     ``sample_rate / gcd(sample_rate, 100)``): at 22.05 kHz 0.91 gives 0.92; at 16 kHz 1.1
     stays 1.1.
+
+    Used in: 05a · codecs, §3.
     """
     sample_rate = check_sample_rate(sample_rate)
     factor = _positive(factor, "factor")
@@ -71,7 +73,7 @@ def shift_pitch(waveform: ArrayLike, sample_rate: int, *, semitones: float) -> t
     :func:`change_speed` rounds it: to 1 %, or 2 % at 22.05 kHz) and keep the duration:
     stretch the tempo by the factor, then speed up by it.
 
-    Used in: 05a · Codecs, loudness and speed, §3.
+    Used in: 05a · codecs, §3.
     """
     sample_rate = check_sample_rate(sample_rate)
     data = as_waveform(waveform, tensor=True).float()
@@ -89,7 +91,7 @@ def time_stretch(
 ) -> torch.Tensor:
     """Change the tempo by ``rate`` (2 plays in half the time) and keep the pitch.
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
+    Used in: 05a · codecs, §3.
 
     A phase vocoder: the complex STFT's frames are resampled in time and their phases
     advanced so each bin keeps its frequency, then the inverse STFT.
@@ -110,7 +112,7 @@ def harmonic_tone(
     """A test tone with a known pitch: ``harmonics`` partials at k·f0 with 1/k amplitudes,
     peak-normalised to 0.5; shape ``(1, frames)``.
 
-    Used in: 05 · Augmentation at training time, §1; 05a · Codecs, loudness and speed, §3.
+    Used in: 05 · Augmentation at training time, §1; 05a · codecs, §3.
     """
     sample_rate = check_sample_rate(sample_rate)
     t = torch.arange(round(seconds * sample_rate), dtype=torch.float64) / sample_rate

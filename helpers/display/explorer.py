@@ -45,7 +45,8 @@ __all__ = ["Choice", "Explorer", "Slider"]
 class Slider:
     """A numeric control, written with keywords::
 
-    Used in: every notebook (01, 02, 04, 05), first in 01 · Audio effects, §9.
+    Used in: 01 · Audio effects in torch, §8; 02 · Background noise at a measured SNR, §6; 05 ·
+    Augmentation at training time, §6; 06 · Does augmentation help?, §6.
 
         helpers.Slider(name="cutoff_hz", label="Cut-off", unit="Hz",
                        minimum=50, maximum=5000, default=300, log=True)
@@ -116,7 +117,8 @@ class Slider:
 class Choice:
     """A drop-down control, written with keywords::
 
-    Used in: every notebook (01, 02, 04, 05), first in 01 · Audio effects, §9.
+    Used in: 01 · Audio effects in torch, §8; 02 · Background noise at a measured SNR, §6; 05 ·
+    Augmentation at training time, §6; 06 · Does augmentation help?, §6.
 
         helpers.Choice(name="window", label="Window", options=["hann", "hamming"])
         helpers.Choice(name="room", label="Room", options={"small": 0, "hall": 1}, default=1)
@@ -214,7 +216,8 @@ def _torch_threads(threads: int | None) -> Iterator[None]:
 class Explorer:
     """Sliders and drop-downs that re-run ``render`` and show its figure and audio.
 
-    Used in: every notebook (01, 02, 03, 04, 05), first in 01 · Audio effects, §9.
+    Used in: 01 · Audio effects in torch, §8; 02 · Background noise at a measured SNR, §6; 03 ·
+    Resampling, §6; 05 · Augmentation at training time, §6; 06 · Does augmentation help?, §6.
 
     Parameters
     ----------

@@ -55,7 +55,11 @@ def new_figure(
 ) -> tuple[Figure, Any]:
     """A new figure with a grid of axes, at the course's one resolution and width.
 
-    Used in: every notebook (01, 02, 03, 04, 05), first in 01 · Audio effects, §1.
+    Used in: 01 · Audio effects in torch, §2, §4, §6, §8; 02 · Background noise at a measured SNR,
+    §1, §3, §4, §5, §6; 03 · Resampling, §1, §2, §6; 05 · Augmentation at training time, §6; 06 ·
+    Does augmentation help?, §2, §5, §6; 01a · inside a resampler, §2; 01b · filters in the
+    z-domain, §2; 02a · Measuring a room, §3, §4; 05a · codecs, §1, §3; 05b · simulated rooms, §1,
+    §2, §3.
 
     Parameters
     ----------
@@ -109,7 +113,8 @@ class Drawing:
 def redraw(figure: Figure) -> Iterator[Figure]:
     """Replace what the previous ``with redraw(figure):`` block drew on ``figure``.
 
-    Used in: every notebook (01, 02, 03, 04, 05), first in 01 · Audio effects, §9.
+    Used in: 01 · Audio effects in torch, §8; 02 · Background noise at a measured SNR, §6; 03 ·
+    Resampling, §6; 05 · Augmentation at training time, §6; 06 · Does augmentation help?, §6.
 
     On entry, the lines, images, collections, texts and legends drawn by the
     previous block are removed; everything else stays: the axes, their limits,

@@ -152,7 +152,10 @@ def play(
 ) -> AudioPlayer:
     """An audio player that plays samples at their true level.
 
-    Used in: every notebook (01, 02, 03, 04, 05), first in 01 · Audio effects, §1.
+    Used in: 01 · Audio effects in torch, §2, §3, §4, §5, §6, §8; 02 · Background noise at a
+    measured SNR, §1, §3, §5, §6; 03 · Resampling, §1, §2, §3, §6; 05 · Augmentation at training
+    time, §1, §3, §6; 06 · Does augmentation help?, §1, §3, §6, §7; 01a · inside a resampler, §2,
+    §4; 02b · Levels, §2; 05a · codecs, §1, §2, §3; 05b · simulated rooms, §1, §2.
 
     Unlike ``IPython.display.Audio``'s default, nothing is renormalised, so a signal
     6 dB quieter sounds quieter.
