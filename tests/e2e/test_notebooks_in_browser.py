@@ -251,8 +251,9 @@ def explorer_latency(notebook, record_property) -> None:
     timings = ExplorerTimer(notebook).time_all(TIMED_PRESSES, TIMED_DRAGS)
     assert timings, f"{notebook.path.name} shows no explorer after Run All"
     lines, problems = [], []
+    number = notebook.path.stem.split("_")[0]  # "04", or "04a" for a deep dive
     for timing in timings:
-        name = f"{notebook.path.stem[:2]} explorer {timing.index + 1} ({timing.title[:40]})"
+        name = f"{number} explorer {timing.index + 1} ({timing.title[:40]})"
         problems += [f"{name}: {error}" for error in timing.errors]
         if timing.updates:
             waits = [update.ms for update in timing.updates]
